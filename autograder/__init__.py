@@ -1,0 +1,1 @@
+"""Instructor tooling around nbgrader: generate lessons, import, autograde in parallel, feedback, export, report."""
