@@ -28,7 +28,7 @@ SCREENSHOTS = REPO / ".artifacts" / "screenshots"
 CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT = {"width": 1400, "height": 1100}
 
 # Milliseconds. Kernel start and the first JupyterLab load are the slow steps on a busy 2-core machine.
 LOAD = 120_000
@@ -128,11 +128,20 @@ def serve(command: list[str], *, root: Path, home: Path, cwd: Path | None = None
         stop(process)
 
 
+def server_test_args(token: str) -> list[str]:
+    """Jupyter options for a test server: a known token, no port hopping, and ``window.jupyterapp``.
+
+    The test steps go through the UI; the exposed app only lets them *wait* precisely (kernel
+    connected and idle) instead of guessing from how the page looks.
+    """
+    return [f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True"]
+
+
 def student_lab(root: Path, home: Path) -> contextlib.AbstractContextManager[LabServer]:
     """``python -m course lab --no-browser`` on ``root`` (a copy of lessons/), exactly as the README starts it."""
     port, token = free_port(), secrets.token_hex(16)
     command = [sys.executable, "-m", "course", "lab", "--no-browser", "--ip", "127.0.0.1", "--port", str(port),
-               "--dir", str(root), "--", f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+               "--dir", str(root), "--", *server_test_args(token)]
     return serve(command, root=root, home=home, cwd=REPO, port=port, token=token)
 
 
@@ -147,12 +156,14 @@ class Lab:
 
     # navigation
     def open(self) -> None:
-        self.page.goto(self.server.url("lab"), timeout=LOAD)
+        """Load JupyterLab in a workspace of its own, so no tab or folder carries over from another test."""
+        self.page.goto(self.server.url(f"lab/workspaces/{secrets.token_hex(4)}?reset"), timeout=LOAD)
         self.page.locator(".jp-DirListing-content").wait_for(timeout=LOAD)
         self.page.locator(".jp-DirListing-item").first.wait_for(timeout=LOAD)
 
     def open_from_file_browser(self, *names: str) -> None:
-        """Double-click through folders and then the file, by name, in the left file browser."""
+        """From the top folder, double-click through folders and then the file, by name, in the file browser."""
+        self.page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click(timeout=STEP)
         for name in names:
             item = self.page.locator(".jp-DirListing-item").filter(
                 has=self.page.locator(".jp-DirListing-itemText", has_text=re.compile(rf"^{re.escape(name)}$")))
@@ -174,12 +185,16 @@ class Lab:
         return self.page.locator(".jp-NotebookPanel:visible")
 
     def wait_for_kernel_idle(self, timeout: float = KERNEL) -> None:
-        """Wait until the notebook's kernel exists and is idle with nothing queued."""
-        self.notebook.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(timeout=timeout)
+        """Wait until the current notebook's kernel is connected and idle, with no cell queued or running."""
         self.page.wait_for_function(
-            """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
-                     .every(p => !p.textContent.includes('*'))""", timeout=timeout)
-        self.notebook.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(timeout=timeout)
+            """() => {
+                const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+                const kernel = panel && panel.sessionContext && panel.sessionContext.session
+                               && panel.sessionContext.session.kernel;
+                if (!kernel || kernel.connectionStatus !== 'connected' || kernel.status !== 'idle') return false;
+                return [...panel.node.querySelectorAll('.jp-InputPrompt')]
+                       .every(p => !p.textContent.includes('*'));
+            }""", timeout=timeout, polling=250)
 
     def code_cell(self, containing: str):
         """The code cell whose source contains ``containing`` (first match)."""
@@ -204,9 +219,30 @@ class Lab:
         # The tab loses its "modified" dot once the file is written.
         self.page.locator(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=STEP)
 
+    def markdown_cell(self, containing: str):
+        """The rendered markdown cell whose text contains ``containing`` (first match)."""
+        return self.notebook.locator(".jp-MarkdownCell").filter(has_text=containing).first
+
     # pictures
-    def screenshot(self, name: str, locator=None) -> Path:
+    def scroll_to_top(self, locator) -> None:
+        """Scroll the notebook so that ``locator`` sits at the top of the view."""
+        locator.evaluate("element => element.scrollIntoView({block: 'start'})")
+        self.page.wait_for_timeout(300)  # let the layout settle (images, MathJax) before a picture
+
+    def screenshot(self, name: str, *parts, pad: int = 6) -> Path:
+        """Save a PNG in .artifacts/screenshots/: the whole window, or the smallest box around ``parts``."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        (locator or self.page).screenshot(path=str(path), animations="disabled")
+        clip = None
+        if parts:
+            boxes = [b for b in (p.bounding_box() for p in parts) if b]
+            if not boxes:
+                raise AssertionError(f"nothing to photograph for {name}: the parts are not on screen")
+            view = self.page.viewport_size
+            left = max(0, min(b["x"] for b in boxes) - pad)
+            top = max(0, min(b["y"] for b in boxes) - pad)
+            right = min(view["width"], max(b["x"] + b["width"] for b in boxes) + pad)
+            bottom = min(view["height"], max(b["y"] + b["height"] for b in boxes) + pad)
+            clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+        self.page.screenshot(path=str(path), clip=clip, animations="disabled")
         return path

@@ -48,8 +48,9 @@ def test_wrong_sigmoid_is_diagnosed_then_fixed_saved_and_graded(student_server, 
     error.filter(has_text="sigmoid is not right yet").wait_for(timeout=KERNEL)
     message = error.inner_text()
     assert "exp(-z)" in message, f"the hint for the exp(z) slip is missing:\n{message}"
-    check.scroll_into_view_if_needed()
-    lab.screenshot("lesson01-self-check-diagnosis", lab.notebook.locator(".jp-WindowedPanel-outer"))
+    exercise = [lab.markdown_cell("Exercise 1"), solution, check]
+    lab.scroll_to_top(exercise[0])
+    lab.screenshot("lesson01-self-check-diagnosis", *exercise)
 
     # Fix it, run both cells again: the self-check passes.
     lab.replace_source(solution, RIGHT_SIGMOID)
@@ -58,8 +59,8 @@ def test_wrong_sigmoid_is_diagnosed_then_fixed_saved_and_graded(student_server, 
     lab.wait_for_kernel_idle()
     check.locator(".jp-OutputArea-output", has_text="✓ sigmoid passed all").wait_for(timeout=KERNEL)
     assert "not right yet" not in check.inner_text()
-    check.scroll_into_view_if_needed()
-    lab.screenshot("lesson01-self-check-passed", lab.notebook.locator(".jp-WindowedPanel-outer"))
+    lab.scroll_to_top(exercise[0])
+    lab.screenshot("lesson01-self-check-passed", *exercise)
 
     lab.save()
 
