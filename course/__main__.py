@@ -2,7 +2,8 @@
 
 Options: ``--no-browser`` (or ``WORKBOOK_NO_BROWSER=1``) to only start the server,
 ``--port N`` (``WORKBOOK_PORT``), ``--ip ADDRESS`` (``WORKBOOK_IP``), ``--dir FOLDER`` to serve
-another folder (a copy of the lessons, say); anything after ``--`` goes to ``jupyter lab``,
+another folder (a copy of the lessons, say), ``--instructor`` to serve the whole repository with
+nbgrader's formgrader set up for this course; anything after ``--`` goes to ``jupyter lab``,
 e.g. ``python -m course lab -- --IdentityProvider.token=secret``.
 """
 from __future__ import annotations
@@ -13,7 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-LESSONS = Path(__file__).resolve().parents[1] / "lessons"
+REPO = Path(__file__).resolve().parents[1]
+LESSONS = REPO / "lessons"
+NBGRADER_CONFIG = REPO / "autograder" / "nbgrader_config.py"
 
 
 def _lessons_dir() -> Path:
@@ -29,7 +32,9 @@ def _flag(name: str) -> bool:
 
 
 def served_folder(args: argparse.Namespace) -> Path:
-    """The folder JupyterLab will serve: ``--dir`` if given, else lessons/."""
+    """The folder JupyterLab will serve: ``--dir`` if given, the repository for ``--instructor``, else lessons/."""
+    if args.instructor and not args.dir:
+        return REPO
     folder = Path(args.dir).expanduser().resolve() if args.dir else _lessons_dir()
     if not folder.is_dir():
         raise SystemExit(f"--dir {args.dir}: no such folder")
@@ -51,6 +56,19 @@ def lab_command(args: argparse.Namespace) -> list[str]:
     return command + extra
 
 
+def _enter_course_directory() -> None:
+    """Make nbgrader's server extensions find the course: they read nbgrader_config.py from the working folder.
+
+    nbgrader also runs ``alembic`` (from this interpreter's bin/) when it opens the gradebook.
+    """
+    if importlib.util.find_spec("nbgrader") is None:
+        raise SystemExit("nbgrader is not installed in this Python: run `python3 -m pip install -e \".[all]\"`")
+    if not NBGRADER_CONFIG.exists():
+        raise SystemExit(f"--instructor needs {NBGRADER_CONFIG}: run it from a clone of the workbook repository")
+    os.chdir(NBGRADER_CONFIG.parent)
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -65,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--ip", default=os.environ.get("WORKBOOK_IP", "localhost"),
                      help="address to listen on (default localhost, or WORKBOOK_IP)")
     lab.add_argument("--dir", help="serve this folder instead of lessons/ (e.g. your own copy of the lessons)")
+    lab.add_argument("--instructor", action="store_true",
+                     help="serve the whole repository with nbgrader's formgrader set up for this course "
+                          "(Nbgrader menu > Formgrader); needs the grade extra")
     lab.add_argument("extra", nargs=argparse.REMAINDER, help="arguments passed on to jupyter lab (after --)")
     return parser
 
@@ -75,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("JupyterLab is not installed in this Python: run "
                          "`python3 -m pip install -e \".[all]\"` (or \".[lab]\") in the repository first")
     command = lab_command(args)
+    if args.instructor:
+        _enter_course_directory()
     print(f"Starting JupyterLab on {served_folder(args)} (stop it with Ctrl+C)", flush=True)
     os.execv(sys.executable, command)
     return 0  # not reached: execv replaces this process

@@ -246,3 +246,16 @@ class Lab:
             clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
         self.page.screenshot(path=str(path), clip=clip, animations="disabled")
         return path
+
+
+def instructor_lab(grading: Path, home: Path) -> contextlib.AbstractContextManager[LabServer]:
+    """``python -m course lab --instructor --no-browser``: the repository, with the formgrader on the course.
+
+    ``WORKBOOK_GRADING_DIR`` (read by autograder/nbgrader_config.py) keeps the gradebook in ``grading``.
+    """
+    port, token = free_port(), secrets.token_hex(16)
+    env = isolated_jupyter_env(home)
+    env["WORKBOOK_GRADING_DIR"] = str(grading)
+    command = [sys.executable, "-m", "course", "lab", "--instructor", "--no-browser", "--ip", "127.0.0.1",
+               "--port", str(port), "--", *server_test_args(token)]
+    return serve(command, root=REPO, home=home, cwd=REPO, env=env, port=port, token=token)
