@@ -228,6 +228,7 @@ def perceptron_stepper(max_epochs: int = 30) -> Any:
     Returns
     -------
     ipywidgets.VBox
+        With ``buttons`` (label -> Button), ``selector`` and ``current()`` (the shown :class:`PerceptronState`).
     """
     import ipywidgets as widgets
 
@@ -258,5 +259,6 @@ def perceptron_stepper(max_epochs: int = 30) -> Any:
 
     for label, button in buttons.items():
         button.on_click(press(label))
-    box.buttons = buttons  # type: ignore[attr-defined]
+    box.buttons, box.selector = buttons, selector  # type: ignore[attr-defined]
+    box.current = lambda: held["state"]  # type: ignore[attr-defined]  # for tests and curious students
     return box
