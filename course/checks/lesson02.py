@@ -2,9 +2,12 @@
 
 One :class:`~course.checks.core.Exercise` per graded function of CURRICULUM.md row 02:
 ``step``, ``perceptron_update``, ``online_perceptron`` and ``batch_perceptron``. Both
-training loops are deterministic (zeros start, fixed order), so they are compared exactly
-with the reference on random linearly separable data with a guaranteed margin, and also
-checked to have converged: the final theta classifies every example correctly.
+training loops are deterministic (zeros start, fixed order), so they are compared with the
+reference on random linearly separable data with a guaranteed margin — mistake counts and
+epochs exactly, theta up to rounding — and also checked to have converged: the final theta
+classifies every example correctly. Random data is continuous, so no score lands exactly on
+0 after the start and every correct way of summing makes the same decisions; the gate cases
+use integers, where all arithmetic is exact.
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ AND_X = _with_bias(np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]))
 AND_Y = np.array([-1.0, -1.0, -1.0, 1.0])
 OR_Y = np.array([-1.0, 1.0, 1.0, 1.0])
 XOR_Y = np.array([-1.0, 1.0, 1.0, -1.0])
+BIAS_AGAIN = ("X already starts with the bias feature (its first column is all ones): use it as it is, "
+              "theta has X.shape[1] entries")
 GATE_LABEL = "the {} gate: X = [[1, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]] (bias feature first), y = {}"
 
 
@@ -307,6 +312,8 @@ ONLINE_PERCEPTRON = ListResultExercise(
                 "update theta only when the example is a mistake (y * (theta @ x) <= 0)"),
         Mistake("never stops", _online_with(never_stop=True),
                 "stop after the first epoch with no mistakes instead of always running max_epochs"),
+        Mistake("bias added again", lambda X, y, max_epochs=100: _online(_with_bias(X), y, max_epochs),
+                BIAS_AGAIN),
     ],
 )
 
@@ -409,6 +416,8 @@ BATCH_PERCEPTRON = Exercise(
                 "reset Delta to zeros at the start of every epoch"),
         Mistake("squared norm", _batch_with(squared=True),
                 "compare the length ||Delta||_2 = np.linalg.norm(Delta) with eps, not its square"),
+        Mistake("bias added again", lambda X, y, lr=1.0, eps=1e-6, max_epochs=1000:
+                _batch(_with_bias(X), y, lr, eps, max_epochs), BIAS_AGAIN),
     ],
 )
 
