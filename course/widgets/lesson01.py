@@ -329,7 +329,7 @@ def draw_training(losses: list[float], w: Array, image_shape: tuple[int, int] | 
         limit = float(np.max(np.abs(w))) or 1.0
         shown = weights.imshow(w.reshape(image_shape), cmap="RdBu_r", vmin=-limit, vmax=limit)
         fig.colorbar(shown, ax=weights, label="weight")
-        weights.set(xticks=[], yticks=[], title="w as an image (red: votes for class 1)")
+        weights.set(xticks=[], yticks=[], title="w as an image (red: votes for 1)")
     else:
         weights.bar(np.arange(1, w.size + 1), w, color=np.where(w >= 0, CLASS_COLORS[1], CLASS_COLORS[0]))
         weights.set(xlabel="feature", ylabel="weight", title="learned weights w")
