@@ -93,14 +93,39 @@ def add_bias_feature(X: Array) -> Array:
 
 
 def perceptron_predict(X: Array, theta: Array) -> Array:
-    """Outputs ``step(X @ theta)`` in {0.0, 1.0}, shape (m,); ``X`` includes the bias feature."""
+    """The perceptron's outputs for every example: ``step(X @ theta)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n + 1)
+        Examples as rows, bias feature first.
+    theta : ndarray of shape (n + 1,)
+
+    Returns
+    -------
+    ndarray of shape (m,) with entries 0.0 or 1.0
+    """
     X = as_array(X, "X", ndim=2)
     theta = as_array(theta, "theta", shape=(X.shape[1],))
     return (X @ theta > 0).astype(np.float64)
 
 
 def count_mistakes(X: Array, y: Array, theta: Array) -> int:
-    """Number of examples with ``y_i theta . x_i <= 0`` (labels in {-1, +1})."""
+    """How many examples ``theta`` gets wrong in the online perceptron's sense.
+
+    Parameters
+    ----------
+    X : ndarray of shape (m, n + 1)
+        Examples as rows, bias feature first.
+    y : ndarray of shape (m,)
+        Labels in {-1, +1}.
+    theta : ndarray of shape (n + 1,)
+
+    Returns
+    -------
+    int
+        The number of rows with ``y_i theta . x_i <= 0`` (a point on the boundary counts).
+    """
     X, y = _signed_data(X, y)
     theta = as_array(theta, "theta", shape=(X.shape[1],))
     return int(np.sum(y * (X @ theta) <= 0))
