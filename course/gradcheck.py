@@ -27,9 +27,9 @@ from .validation import CourseInputError, as_array, check_rng
 
 __all__ = [
     "STEP", "CORRECT", "NEAR_KINK", "WRONG", "VALUE_RTOL", "VALUE_ATOL", "GRADIENT_RTOL",
-    "GRADIENT_ATOL", "GRADING_MAX_RELATIVE_ERROR",
+    "GRADIENT_ATOL", "GRADING_MAX_RELATIVE_ERROR", "DIFFERENCE_RTOL", "DIFFERENCE_ATOL",
     "numerical_gradient", "numerical_jacobian", "relative_error", "verdict",
-    "ParameterCheck", "GradientCheckReport", "check_gradients", "directional_check",
+    "ParameterCheck", "GradientCheckReport", "check_gradients", "gradient_check", "directional_check",
     "crosses_kink",
 ]
 
@@ -60,6 +60,15 @@ GRADING_MAX_RELATIVE_ERROR = 1e-5
 """Largest CS231n relative error the autograder accepts between a student's gradient and
 central differences on smooth inputs (kinks avoided). Correct code gives about 1e-9 to
 1e-7 here; every wrong gradient we know of gives more than 1e-3."""
+
+
+DIFFERENCE_RTOL = 1e-5
+DIFFERENCE_ATOL = 1e-7
+"""Tolerances for comparing two central-difference results taken with the same ``h``
+(a student's ``numerical_gradient`` against ours). Written in a different order they
+differ only by rounding, about eps·|f|/h ≈ 1e-10; a wrong formula (one-sided, the
+wrong ``h``, dividing by ``h`` instead of ``2h``) differs by far more on the checks'
+curved functions and large steps."""
 
 
 def _ensure_float_array(x: object, name: str) -> Array:
@@ -232,6 +241,9 @@ def check_gradients(
     -------
     GradientCheckReport
     """
+    for what, seq in (("params", params), ("grads", grads)):
+        if not isinstance(seq, (list, tuple)):
+            raise CourseInputError(f"`{what}` must be a list of arrays, got {type(seq).__name__}")
     params, grads = list(params), list(grads)
     if len(params) != len(grads):
         raise CourseInputError(f"got {len(params)} parameters but {len(grads)} gradients")
@@ -250,6 +262,29 @@ def check_gradients(
         error = float(np.max(np.where(np.isnan(err_entries), np.inf, err_entries)))
         results.append(ParameterCheck(name, error, tuple(int(i) for i in worst), float(g[worst]), float(num[worst])))
     return GradientCheckReport(tuple(results), near_kink)
+
+
+def gradient_check(f: Callable[[], float], params: Sequence[Array], grads: Sequence[Array],
+                   h: float = STEP) -> float:
+    """The largest relative error between ``grads`` and central differences of ``f``.
+
+    The one-number summary of :func:`check_gradients` (lesson 07's ``gradient_check``):
+    compare it with :data:`CORRECT`, :data:`NEAR_KINK` and :data:`WRONG`.
+
+    Parameters
+    ----------
+    f : callable () -> float
+        Computes the loss from the arrays in ``params`` (perturbed in place, restored exactly).
+    params : sequence of ndarray
+    grads : sequence of ndarray
+        Analytic gradients, each shaped like its parameter.
+    h : float, default=STEP
+
+    Returns
+    -------
+    float
+    """
+    return check_gradients(f, params, grads, h=h).max_error
 
 
 def directional_check(
