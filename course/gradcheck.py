@@ -27,8 +27,8 @@ from .validation import CourseInputError, as_array, check_rng
 
 __all__ = [
     "STEP", "CORRECT", "NEAR_KINK", "WRONG", "VALUE_RTOL", "VALUE_ATOL", "GRADIENT_RTOL",
-    "GRADIENT_ATOL", "GRADING_MAX_RELATIVE_ERROR", "DIFFERENCE_RTOL", "DIFFERENCE_ATOL",
-    "numerical_gradient", "numerical_jacobian", "relative_error", "verdict",
+    "GRADIENT_ATOL", "GRADING_MAX_RELATIVE_ERROR", "DIFFERENCE_RTOL", "DIFFERENCE_ATOL", "ROUNDING_ATOL",
+    "numerical_gradient", "numerical_jacobian", "relative_error", "significant_relative_error", "verdict",
     "ParameterCheck", "GradientCheckReport", "check_gradients", "gradient_check", "directional_check",
     "crosses_kink",
 ]
@@ -61,6 +61,12 @@ GRADING_MAX_RELATIVE_ERROR = 1e-5
 central differences on smooth inputs (kinks avoided). Correct code gives about 1e-9 to
 1e-7 here; every wrong gradient we know of gives more than 1e-3."""
 
+
+ROUNDING_ATOL = 1e-8
+"""Absolute differences below this between an analytic gradient and central differences are
+rounding noise: with h = 1e-6 the difference quotient carries an error of about eps·|f|/h ≈
+2e-10·|f|. The autograder ignores such entries (:func:`significant_relative_error`), where a
+gradient entry of 1e-8 would otherwise turn noise into a "relative error" of 1e-2."""
 
 DIFFERENCE_RTOL = 1e-5
 DIFFERENCE_ATOL = 1e-7
@@ -154,6 +160,33 @@ def relative_error(a: Array, b: Array) -> float:
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def significant_relative_error(analytic: Array, numerical: Array) -> tuple[float, tuple[int, ...] | None]:
+    """The largest CS231n relative error among entries that differ by more than :data:`ROUNDING_ATOL`.
+
+    What the autograder compares with :data:`GRADING_MAX_RELATIVE_ERROR`: entries whose absolute
+    difference is rounding noise do not count, however small the gradient there.
+
+    Returns
+    -------
+    error : float
+        0.0 when every entry agrees to within rounding.
+    index : tuple of int or None
+        Where that error occurs (None when it is 0).
+    """
+    a = as_array(analytic, "analytic", finite=False)
+    n = as_array(numerical, "numerical", finite=False)
+    if a.shape != n.shape:
+        raise CourseInputError(f"cannot compare gradients of shapes {a.shape} and {n.shape}")
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(a - n)
+        entries = np.where(diff > ROUNDING_ATOL, diff / np.maximum(1e-8, np.abs(a) + np.abs(n)), 0.0)
+    entries = np.where(np.isnan(entries), np.inf, entries)
+    if entries.size == 0 or not np.any(entries > 0):
+        return 0.0, None
+    flat = int(np.argmax(entries))
+    return float(entries.reshape(-1)[flat]), tuple(int(i) for i in np.unravel_index(flat, a.shape))
 
 
 def verdict(error: float, near_kink: bool = False) -> str:
