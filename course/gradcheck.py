@@ -118,11 +118,13 @@ def numerical_gradient(f: Callable[[], float], x: Array, h: float = STEP) -> Arr
         raise CourseInputError("`x` must be contiguous so that it can be perturbed in place")
     for i in range(flat.size):
         old = flat[i]
-        flat[i] = old + h
-        plus = _scalar(f(), "f()")
-        flat[i] = old - h
-        minus = _scalar(f(), "f()")
-        flat[i] = old  # restore the exact bits, not old + h - h
+        try:
+            flat[i] = old + h
+            plus = _scalar(f(), "f()")
+            flat[i] = old - h
+            minus = _scalar(f(), "f()")
+        finally:
+            flat[i] = old  # restore the exact bits (not old + h - h), even if f() failed
         gflat[i] = (plus - minus) / (2.0 * h)
     return grad
 
@@ -181,7 +183,8 @@ def significant_relative_error(analytic: Array, numerical: Array) -> tuple[float
         raise CourseInputError(f"cannot compare gradients of shapes {a.shape} and {n.shape}")
     with np.errstate(invalid="ignore"):
         diff = np.abs(a - n)
-        entries = np.where(diff > ROUNDING_ATOL, diff / np.maximum(1e-8, np.abs(a) + np.abs(n)), 0.0)
+        significant = (diff > ROUNDING_ATOL) | ~np.isfinite(diff)  # NaN and inf always count
+        entries = np.where(significant, diff / np.maximum(1e-8, np.abs(a) + np.abs(n)), 0.0)
     entries = np.where(np.isnan(entries), np.inf, entries)
     if entries.size == 0 or not np.any(entries > 0):
         return 0.0, None
@@ -351,14 +354,16 @@ def directional_check(
         norm = np.sqrt(sum(float(np.sum(d * d)) for d in dirs)) or 1.0
         dirs = [d / norm for d in dirs]
         saved = [p.copy() for p in params]
-        for p, d in zip(params, dirs):
-            p += h * d
-        plus = _scalar(f(), "f()")
-        for p, s, d in zip(params, saved, dirs):
-            p[...] = s - h * d
-        minus = _scalar(f(), "f()")
-        for p, s in zip(params, saved):
-            p[...] = s
+        try:
+            for p, d in zip(params, dirs):
+                p += h * d
+            plus = _scalar(f(), "f()")
+            for p, s, d in zip(params, saved, dirs):
+                p[...] = s - h * d
+            minus = _scalar(f(), "f()")
+        finally:
+            for p, s in zip(params, saved):
+                p[...] = s
         numerical = (plus - minus) / (2.0 * h)
         analytic = sum(float(np.sum(g * d)) for g, d in zip(grads, dirs))
         worst = max(worst, abs(analytic - numerical) / max(1e-8, abs(analytic) + abs(numerical)))
