@@ -80,7 +80,8 @@ def test_gradients_match_finite_differences(rng):
     assert_gradient(losses.binary_cross_entropy_with_logits_grad(z, yz),
                     numeric(lambda: losses.binary_cross_entropy_with_logits(z, yz), z))
     Z, labels = rng.normal(size=(6, 4)), rng.integers(0, 4, 6).astype(float)
-    assert_gradient(losses.softmax_cross_entropy_grad(Z, labels), numeric(lambda: losses.softmax_cross_entropy(Z, labels), Z))
+    assert_gradient(losses.softmax_cross_entropy_grad(Z, labels),
+                    numeric(lambda: losses.softmax_cross_entropy(Z, labels), Z))
     a, t = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
     assert_gradient(losses.mean_squared_error_grad(a, t), numeric(lambda: losses.mean_squared_error(a, t), a))
     s, ys = np.array([2.0, 0.5, -1.0, 0.2, -3.0]), np.array([1.0, 1.0, 1.0, -1.0, -1.0])  # no margin at exactly 1
@@ -130,7 +131,8 @@ def test_logit_losses_are_stable_at_1e4():
 def test_probability_losses_clip_zero_and_one():
     p, y = np.array([0.0, 1.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0, 0.0])
     value = losses.binary_cross_entropy(p, y)
-    assert np.isfinite(value) and value == pytest.approx(-np.log(losses.PROBABILITY_EPS) / 2, rel=1e-4)  # 1 - eps is inexact
+    # rel=1e-4: 1 - eps is not exact in float64
+    assert np.isfinite(value) and value == pytest.approx(-np.log(losses.PROBABILITY_EPS) / 2, rel=1e-4)
     assert np.all(np.isfinite(losses.binary_cross_entropy_grad(p, y)))
     probs, Y = np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])
     assert np.isfinite(losses.LOSSES["softmax_cross_entropy"].value(probs, Y))

@@ -67,7 +67,8 @@ def test_draw_graph_shows_values_and_more_gradients_each_step(name):
         labels = w.node_labels(name, step)
         assert all(value in texts for value, _ in labels.values())
         shown.append(len(_colored(fig, w.GRAD_COLOR)))
-    assert shown[0] == 0 and shown == sorted(shown) and shown[-1] == len(graph.topological_order(graph.example_graph(name)))
+    n_nodes = len(graph.topological_order(graph.example_graph(name)))
+    assert shown[0] == 0 and shown == sorted(shown) and shown[-1] == n_nodes
 
 
 def test_active_gate_is_highlighted_and_explained():

@@ -370,7 +370,8 @@ def _net(rng: np.random.Generator, sizes: list[int], m: int, activation: str) ->
     """A random network and batch whose hidden pre-activations keep away from the activation's kinks."""
     kinks = ACTIVATIONS[activation].kinks
     while True:
-        params = [(rng.normal(0, 1.0 / np.sqrt(a), (a, b)), rng.normal(0, 0.5, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+        params = [(rng.normal(0, 1.0 / np.sqrt(a), (a, b)), rng.normal(0, 0.5, b))
+                  for a, b in zip(sizes[:-1], sizes[1:])]
         X = rng.normal(0, 1, (m, sizes[0]))
         y = (np.arange(m) % 2).astype(np.float64)[rng.permutation(m)]
         _, cache = mlp.mlp_forward(X, params, activation=activation, output="sigmoid")

@@ -130,7 +130,8 @@ def draw_graph(example: str = "f = (x + y) z", step: int = 0) -> Figure:
         face = ACTIVE_COLOR if is_active else ("#e3f2fd" if not node.parents else "white")
         ax.text(x, y, _symbol(node), ha="center", va="center", fontsize=12 if node.parents else 13,
                 fontweight="bold", bbox=dict(boxstyle="circle,pad=0.35", fc=face, ec="#333333", lw=1.2), zorder=3)
-        radius = (12 if node.parents else 15) + 3.5 * max(len(_symbol(node)) - 1, 0)  # points; the circle grows with its text
+        # in points: the circle grows with its text
+        radius = (12 if node.parents else 15) + 3.5 * max(len(_symbol(node)) - 1, 0)
         if node.parents and node.label:
             ax.annotate(node.label, (x, y), xytext=(0, radius + 6), textcoords="offset points", ha="center",
                         va="bottom", fontsize=9, color="#666666", zorder=3)
