@@ -21,6 +21,7 @@ from .base import live_figure, new_figure
 __all__ = ["layout", "n_snapshots", "node_labels", "draw_graph", "graph_explorer"]
 
 VALUE_COLOR, GRAD_COLOR, ACTIVE_COLOR, EDGE_COLOR = "#1a7f37", "#c62828", "#ffb74d", "#555555"
+_LABEL_BOX = dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85)  # keeps numbers readable over edges
 _OP_SYMBOL = {"*": "×", "+": "+", "max": "max", "exp": "exp", "1/x": "1/x", "σ": "σ"}
 
 
@@ -136,12 +137,13 @@ def draw_graph(example: str = "f = (x + y) z", step: int = 0) -> Figure:
             ax.annotate(node.label, (x, y), xytext=(0, radius + 6), textcoords="offset points", ha="center",
                         va="bottom", fontsize=9, color="#666666", zorder=3)
         ax.annotate(f"{node.data:.2f}", (x, y), xytext=(radius + 2, 5), textcoords="offset points", ha="left",
-                    va="bottom", fontsize=10, color=VALUE_COLOR, zorder=4)
+                    va="bottom", fontsize=10, color=VALUE_COLOR, zorder=4, bbox=_LABEL_BOX)
         g = snap.grads[index[id(node)]]
         if g is not None:
             bold = is_active or (active is not None and snap.step >= 2 and node in active.parents)
             ax.annotate(f"{g:.2f}", (x, y), xytext=(radius + 2, -5), textcoords="offset points", ha="left",
-                        va="top", fontsize=10, color=GRAD_COLOR, fontweight="bold" if bold else "normal", zorder=4)
+                        va="top", fontsize=10, color=GRAD_COLOR, fontweight="bold" if bold else "normal", zorder=4,
+                        bbox=_LABEL_BOX)
     ax.set_title(f"{example}   ·   step {snap.step} of {len(snaps) - 1}   ·   "
                  f"green: value   red: gradient d(output)/d(node)", fontsize=10)
     ax_text.text(0.0, 1.0, snap.text, ha="left", va="top", family="monospace", fontsize=9.5,
