@@ -462,7 +462,8 @@ DENSE_FORWARD = Exercise(
     signature="dense_forward(A_prev, W, b)",
     reference=layers.dense_forward,
     visible=lambda rng: [
-        Case(_layer(rng, 3, 3, 3), label="3 examples, 3 inputs → 3 units (A_prev, W of shape (3, 3), b of shape (3,))"),
+        Case(_layer(rng, 3, 3, 3),
+             label="3 examples, 3 inputs → 3 units (A_prev, W of shape (3, 3), b of shape (3,))"),
         Case((NOTES_X, NOTES_W1, NOTES_B1),
              label="the notes' hidden layer: x = [[0.4, 0.2, 0.2]], W = [[1.0, 0.5], [0.2, 1.2], [1.2, 0.1]], "
                    "b = [0.1, 0.2] → Z = [[0.78, 0.66]]"),
