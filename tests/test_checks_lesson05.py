@@ -421,3 +421,20 @@ def test_central_difference_property_accepts_correct_and_rejects_wrong_derivativ
     prop = L._central_differences("elu_grad", activations.elu, z, {"alpha": 2.0}, "elu")
     assert prop.test(CORRECT["elu_grad"][0]) is None
     assert prop.test(lambda z, alpha=1.0: CORRECT["elu_grad"][0](z)) is not None
+
+
+def test_mlp_forward_calling_an_unwritten_exercise_is_told_apart_from_a_stub():
+    def relu(z):
+        raise NotImplementedError()
+
+    def written_mlp(X, params, activation="sigmoid", output="sigmoid"):
+        A, cache = X, []
+        for l, (W, b) in enumerate(params):
+            Z = A @ W + b
+            cache.append((A, Z))
+            A = _OUTPUT_FNS[output](Z) if l == len(params) - 1 else relu(Z)
+        return A, cache
+
+    with pytest.raises(CheckFailed) as info:
+        _quiet(L.check_mlp_forward, written_mlp)
+    assert "raised HelperNotWrittenYet: it calls `relu`, which is not written yet" in str(info.value)

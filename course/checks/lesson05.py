@@ -11,6 +11,7 @@ of the course's activation (tolerances from :mod:`course.gradcheck`).
 from __future__ import annotations
 
 import copy
+import sys
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -549,7 +550,7 @@ class _PairExercise(Exercise):
         returned: dict[str, Any] = {}
 
         def y_hat_only(*args: Any, **kwargs: Any) -> Any:
-            out = fn(*args, **kwargs)
+            out = _call_student(fn, *args, **kwargs)
             returned["out"] = out
             return out[0] if _is_pair(out) else _NotAPair()
 
@@ -560,6 +561,25 @@ class _PairExercise(Exercise):
                 f"  input:    {outcome.label}\n"
                 f"  hint: end with `return A, cache`, where cache is the list of (A_prev, Z), one pair per layer"))
         return outcome
+
+
+class HelperNotWrittenYet(Exception):
+    """The student's function is written but calls another exercise that still raises NotImplementedError."""
+
+
+def _call_student(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn``; tell "fn is a stub" apart from "fn calls relu, which is still a stub"."""
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        tb = sys.exc_info()[2]
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        code = tb.tb_frame.f_code if tb is not None else None
+        if code is not None and code is not getattr(fn, "__code__", None):
+            raise HelperNotWrittenYet(f"it calls `{code.co_name}`, which is not written yet: finish that exercise "
+                                      f"first (or compute it inside this function)") from None
+        raise
 
 
 class _NotAPair:
@@ -578,7 +598,7 @@ def _describe_return(out: Any) -> str:
 
 def _cache_property(X: Array, params: list, activation: str, output: str, label: str) -> Property:
     def test(fn: Callable[..., Any]) -> str | None:
-        out = fn(X.copy(), copy.deepcopy(params), activation, output)
+        out = _call_student(fn, X.copy(), copy.deepcopy(params), activation, output)
         if not _is_pair(out):
             return f"it must return a pair (y_hat, cache); it returned {_describe_return(out)}"
         cache = out[1]
