@@ -57,9 +57,11 @@ def test_threshold_at_exactly_one_half_counts_as_one():
 
 def test_indicator_at_start_is_not_met_then_met_after_home_on_b():
     start = W.indicator_html(W.START["w1"], W.START["w2"], W.START["b"], "AND")
-    assert '<span class="gate-indicator"' in start and "✗ not AND yet" in start and "met" not in start.split(">")[0]
+    assert '<span class="gate-indicator">✗ not AND yet — ' in start and "gate-indicator met" not in start
     met = W.indicator_html(20, 20, -30, "AND")
-    assert 'class="gate-indicator met"' in met and "✓ AND reached</span>" in met
+    assert '<span class="gate-indicator met">✓ AND reached</span>' in met  # exactly as documented
+    for html in (start, met):
+        assert html.count("<span") == html.count("</span>")
 
 
 @pytest.mark.parametrize("target, params", [

@@ -57,10 +57,10 @@ def test_table_rows_and_values():
 
 
 def test_indicator_met_and_not_met():
-    assert '<span class="gate-indicator met"' in W.indicator_html(**W.START)
-    assert "✓ XOR reached" in W.indicator_html(**W.START)
+    assert '<span class="gate-indicator met">✓ XOR reached</span>' in W.indicator_html(**W.START)
     html = W.indicator_html(**XNOR)
-    assert '<span class="gate-indicator"' in html and "✗ not XOR yet" in html and "computes XNOR" in html
+    assert '<span class="gate-indicator">✗ not XOR yet — ' in html and "computes XNOR" in html
+    assert html.count("<span") == html.count("</span>")
 
 
 def test_timid_network_is_xor_but_not_met():

@@ -49,6 +49,7 @@ START = {"w1": 20.0, "w2": 20.0, "b": -10.0}
 
 ROWS = truth_table_inputs(2)
 _CELL = 'style="padding: 1px 12px; border: 1px solid #ccc"'
+_MET, _NOT_MET = "color: #1a7f37; font-weight: bold", "color: #b42318"
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,11 @@ def indicator_html(w1: float, w2: float, b: float, target: str) -> str:
     """``✓ <target> reached`` when the target is met, else ``✗ not <target> yet — <reason>``."""
     state = gate_state(w1, w2, b, target)
     name = html.escape(target)
+    # the styled outer span keeps the inner one exactly as the interface documents it
     if state.met:
-        return f'<span class="gate-indicator met" style="color: #1a7f37; font-weight: bold">✓ {name} reached</span>'
-    return (f'<span class="gate-indicator" style="color: #b42318">✗ not {name} yet — '
-            f'{html.escape(state.reason)}</span>')
+        return f'<span style="{_MET}"><span class="gate-indicator met">✓ {name} reached</span></span>'
+    return (f'<span style="{_NOT_MET}"><span class="gate-indicator">✗ not {name} yet — '
+            f'{html.escape(state.reason)}</span></span>')
 
 
 def _boundary(ax: Any, w1: float, w2: float, b: float, lo: float, hi: float) -> bool:

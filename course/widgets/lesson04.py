@@ -36,6 +36,7 @@ from .. import gates
 from ..activations import _sigmoid
 from ..datasets import truth_table_inputs
 from .base import live_figure, new_figure
+from .lesson03 import _MET, _NOT_MET
 
 __all__ = ["PARAMETERS", "START", "NetworkState", "network_params", "network_state", "network_table_html",
            "indicator_html", "draw_network", "network_explorer"]
@@ -112,8 +113,9 @@ def indicator_html(**values: float) -> str:
     """``✓ XOR reached`` when the network computes XOR within the thresholds, else why not."""
     state = network_state(**values)
     if state.met:
-        return '<span class="gate-indicator met" style="color: #1a7f37; font-weight: bold">✓ XOR reached</span>'
-    return f'<span class="gate-indicator" style="color: #b42318">✗ not XOR yet — {html.escape(state.reason)}</span>'
+        return f'<span style="{_MET}"><span class="gate-indicator met">✓ XOR reached</span></span>'
+    return (f'<span style="{_NOT_MET}"><span class="gate-indicator">✗ not XOR yet — '
+            f'{html.escape(state.reason)}</span></span>')
 
 
 def _line(ax: Any, w: np.ndarray, b: float, lo: float, hi: float, **style: Any) -> None:
