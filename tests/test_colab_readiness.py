@@ -179,12 +179,12 @@ def test_lesson_format_is_what_colab_opens(path: Path) -> None:
     assert "widgets" not in nb.metadata, "saved widget state would show stale widgets before the cells run"
 
 
-ALLOWED_IN_WIDGETS = {"__future__", "html", "io", "math", "dataclasses", "typing", "collections", "functools",
-                      "itertools", "numpy", "matplotlib", "ipywidgets", "IPython", "course"}
+# Colab has these (and the standard library); anything else would have to be installed there first.
+ALLOWED_IN_WIDGETS = {"numpy", "matplotlib", "ipywidgets", "IPython", "course"} | set(sys.stdlib_module_names)
 
 
 @pytest.mark.parametrize("module", WIDGET_MODULES, ids=lambda p: p.stem)
-def test_widget_module_uses_only_core_ipywidgets_and_no_pyplot(module: Path) -> None:
+def test_widget_module_uses_only_what_colab_has_and_no_pyplot(module: Path) -> None:
     source = module.read_text()
     tree = ast.parse(source)
     for node in ast.walk(tree):
@@ -205,17 +205,35 @@ def test_widget_module_uses_only_core_ipywidgets_and_no_pyplot(module: Path) -> 
 # --- widgets render under the inline backend -----------------------------------------------------
 
 def _names(tree: ast.AST) -> tuple[set[str], set[str]]:
-    """(names a cell binds at top level or anywhere, names it reads)."""
+    """(names a cell binds at module level, names it reads anywhere).
+
+    Arguments and locals of the functions a cell defines are not module-level bindings, so a
+    solution's ``def neuron(X, w, b)`` does not count as defining ``X``.
+    """
     bound, read = set(), set()
-    for node in ast.walk(tree):
+
+    def visit(node: ast.AST, top: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if top:
+                bound.add(node.name)
+            for child in ast.iter_child_nodes(node):
+                visit(child, False)
+            return
+        if isinstance(node, ast.Lambda):
+            for child in ast.iter_child_nodes(node):
+                visit(child, False)
+            return
         if isinstance(node, ast.Name):
-            (bound if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node.ctx, ast.Load):
+                read.add(node.id)
+            elif top:
+                bound.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and top:
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
+        for child in ast.iter_child_nodes(node):
+            visit(child, top)
+
+    visit(tree, True)
     return bound, read
 
 
@@ -229,34 +247,40 @@ def _widget_builders(cells: list[nbformat.NotebookNode]) -> set[str]:
     return names
 
 
-def _widget_plan(nb: nbformat.NotebookNode, name: str) -> tuple[list[nbformat.NotebookNode], list[int]]:
-    """The cells to run for the lesson's widgets (setup, their imports, what they read) and which are widgets.
+def _shows_a_figure(tree: ast.Module, builders: set[str]) -> bool:
+    """A cell meant to show a picture: it ends by calling a ``course.widgets`` name, or calls ``show_figure``."""
+    def calls(node: ast.AST, names: set[str]) -> bool:
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
 
-    Exercises never feed a widget (CONTRIBUTING), so solution and test cells are left out; a
-    widget cell that needs one fails here with the name it lacks.
+    last = tree.body[-1] if tree.body else None
+    ends_with_builder = isinstance(last, ast.Expr) and calls(last.value, builders)
+    return ends_with_builder or any(calls(n, {"show_figure"} & builders) for n in ast.walk(tree))
+
+
+def _widget_plan(nb: nbformat.NotebookNode, name: str) -> tuple[list[nbformat.NotebookNode], list[int]]:
+    """The cells to run for the lesson's pictures (setup, imports, what they read) and which show one.
+
+    Exercises never feed a widget or a figure (CONTRIBUTING), so solution and test cells are
+    left out; ``name`` labels the lesson in messages.
     """
     code = [c for c in nb.cells if c.cell_type == "code"]
     builders = _widget_builders(code)
     parsed = [ast.parse(c.source) for c in code]
-    widget_positions = [i for i, tree in enumerate(parsed) if any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in builders for n in ast.walk(tree))]
+    shown = [i for i, tree in enumerate(parsed) if _shows_a_figure(tree, builders)]
     exercise = {i for i, c in enumerate(code) if c.metadata.get("nbgrader", {}).get("solution")
                 or c.metadata.get("nbgrader", {}).get("grade")}
-    keep = {0} | set(widget_positions)
-    for w in widget_positions:
+    keep = {0} | set(shown)
+    for w in shown:
         _, needed = _names(parsed[w])
         needed -= set(dir(builtins))
         for i in range(w - 1, -1, -1):
             bound, read = _names(parsed[i])
             if i in exercise or not (bound & needed):
-                continue
+                continue  # an exercise is never run here: a picture that needs one fails with a NameError
             keep.add(i)
             needed = (needed - bound) | (read - set(dir(builtins)))
-    for w in widget_positions:
-        for i in keep:
-            assert i not in exercise, f"{name}: a widget cell needs exercise cell {i}"
     order = sorted(keep)
-    return [code[i] for i in order], [order.index(w) for w in widget_positions]
+    return [code[i] for i in order], [order.index(w) for w in shown]
 
 
 def _png_outputs_reachable(state: dict, model_id: str, seen: set[str] | None = None) -> int:
@@ -283,19 +307,20 @@ LESSONS_WITH_WIDGETS = [p for p in LESSON_PATHS if _widget_builders(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSONS_WITH_WIDGETS, ids=_id)
-def test_widgets_render_as_png_under_the_inline_backend(path: Path, tmp_path: Path) -> None:
+def test_widgets_and_figures_render_as_png_under_the_inline_backend(path: Path, tmp_path: Path) -> None:
     cells, widget_positions = _widget_plan(nbformat.read(str(path), as_version=4), path.stem)
     cells = [nbformat.v4.new_code_cell(c.source) for c in cells]
     cells.append(nbformat.v4.new_code_cell("import matplotlib; print(matplotlib.get_backend())"))
     nb = _execute(nbt.new_notebook(cells), path.parent)
     assert "inline" in _stdout(nb.cells[-1]), f"the kernel's backend was {_stdout(nb.cells[-1])!r}"
-    state = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for position in widget_positions:
         cell = nb.cells[position]
         assert not [o for o in cell.outputs if o.get("output_type") == "error" or o.get("name") == "stderr"], \
             cell.outputs
         views = [o["data"][WIDGET_VIEW]["model_id"] for o in cell.outputs if WIDGET_VIEW in o.get("data", {})]
-        assert views, f"{cell.source!r} displayed no widget"
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert views or images, f"{path.stem}: this cell showed neither a widget nor a PNG:\n{cell.source[:500]}"
         for model_id in views:
             assert _png_outputs_reachable(state, model_id) >= 1, f"{cell.source!r}: no PNG in its Output widget"
 
