@@ -32,7 +32,11 @@ def _random_shape(rng: np.random.Generator) -> tuple[int, int]:
 
 
 def _layers(rng: np.random.Generator, sizes: Sequence[int], away_from_zero: bool = False) -> list[tuple[Array, Array]]:
-    """Random ``(W, b)`` pairs; biases are large so that penalizing them is visible."""
+    """Random ``(W, b)`` pairs; biases are large so that penalizing them is visible.
+
+    ``away_from_zero`` keeps every |w| >= 0.1: away from the kink of |w|, and large enough that
+    central differences resolve the gradient of a single weight.
+    """
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         if away_from_zero:  # |w| >= 0.1: far from the kink of |w|
@@ -108,7 +112,7 @@ def _l2_visible(rng: np.random.Generator) -> list[Any]:
         Case((three, 0.5), label="three layers (2-5-3-1), lam = 0.5"),
         Case((two, 0.0), label="lam = 0: no penalty, zero gradients"),
         _params_unchanged_property("l2_penalty", "l2_penalty(params, lam)", two, 0.1),
-        _penalty_gradient_property("l2_penalty", "l2_penalty(params, lam)", _layers(rng, [2, 3, 2]), 0.3,
+        _penalty_gradient_property("l2_penalty", "l2_penalty(params, lam)", _layers(rng, [2, 3, 2], True), 0.3,
                                    "two layers (2-3-2), lam = 0.3"),
     ]
 
@@ -120,7 +124,10 @@ def _l2_hidden(rng: np.random.Generator) -> list[Any]:
         lam = float(10 ** rng.uniform(-4, 0))
         checks.append(Case((_layers(rng, sizes), lam), label=f"random layers {sizes}, lam = {lam:.4g}"))
     sizes = _random_sizes(rng)
-    checks.append(_penalty_gradient_property("l2_penalty", "l2_penalty(params, lam)", _layers(rng, sizes),
+    # |w| >= 0.1: central differences of a sum of squares lose about eps * sum(W**2) / h, which would
+    # swamp the gradient 2 lam w of a weight near 0
+    checks.append(_penalty_gradient_property("l2_penalty", "l2_penalty(params, lam)",
+                                             _layers(rng, sizes, away_from_zero=True),
                                              float(rng.uniform(0.01, 1.0)), f"random layers {sizes}"))
     return checks
 
@@ -521,13 +528,36 @@ def _dropout_backward_visible(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _dropout_backward_hidden(rng: np.random.Generator) -> list[Case]:
-    cases = []
+def _dropout_backward_numerical(rng: np.random.Generator) -> Property:
+    """With the mask fixed, out(A) = A * mask / (1 - p); compare with central differences of sum(dout * out)."""
+    shape = (int(rng.integers(2, 6)), int(rng.integers(2, 6)))
+    p = float(rng.uniform(0.1, 0.8))
+    A, dout, mask = rng.normal(size=shape), rng.normal(size=shape), _mask(rng, shape, p)
+
+    def test(fn: Callable[..., Any]) -> str | None:
+        got = fn(dout.copy(), mask.copy(), p)
+        if not isinstance(got, np.ndarray) or got.shape != shape:
+            return f"dropout_backward(dout, mask, p) should return an array of shape {shape}, got {describe(got)}"
+        work = A.copy()
+        numeric = gradcheck.numerical_gradient(lambda: float(np.sum(dout * work * mask / (1.0 - p))), work)
+        error = gradcheck.relative_error(got, numeric)
+        if error <= gradcheck.GRADING_MAX_RELATIVE_ERROR:
+            return None
+        return (f"dropout_backward(dout, mask, p): does not match central differences of the forward pass "
+                f"(relative error {error:.2e})\n  input: dout and mask of shape {shape}, p = {p:.3f}\n"
+                f"  hint: out = A * mask / (1 - p), so dL/dA = dout * mask / (1 - p)")
+
+    return Property(f"matches central differences of the forward pass (shape {shape})", test)
+
+
+def _dropout_backward_hidden(rng: np.random.Generator) -> list[Any]:
+    cases: list[Any] = []
     for _ in range(3):
         shape = tuple(int(s) for s in rng.integers(1, 9, size=int(rng.integers(1, 4))))
         p = float(rng.uniform(0.05, 0.9))
         cases.append(Case((rng.normal(size=shape), _mask(rng, shape, p), p),
                           label=f"a random gradient of shape {shape}, p = {p:.3f}"))
+    cases.append(_dropout_backward_numerical(rng))
     return cases
 
 
