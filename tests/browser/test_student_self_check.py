@@ -48,7 +48,8 @@ def test_wrong_sigmoid_is_diagnosed_then_fixed_saved_and_graded(student_server, 
     error.filter(has_text="sigmoid is not right yet").wait_for(timeout=KERNEL)
     message = error.inner_text()
     assert "exp(-z)" in message, f"the hint for the exp(z) slip is missing:\n{message}"
-    exercise = [lab.markdown_cell("Exercise 1"), solution, check]
+    statement = solution.locator("xpath=preceding-sibling::div[contains(concat(' ', @class, ' '), ' jp-MarkdownCell ')][1]")
+    exercise = [statement, solution, check]  # the task, the student's code, the self-check and its message
     lab.scroll_to_top(exercise[0])
     lab.screenshot("lesson01-self-check-diagnosis", *exercise)
 
