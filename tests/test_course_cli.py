@@ -101,3 +101,12 @@ def test_python_m_course_lab_answers_http(tmp_path: Path) -> None:
         assert f"Starting JupyterLab on {LESSONS}" in log.read_text()
     finally:
         stop(server)
+
+
+def test_root_is_allowed_only_for_root(monkeypatch) -> None:
+    """Containers and CI run as root, where Jupyter refuses to start without --allow-root."""
+    import os
+
+    for uid, expected in ((0, True), (1000, False)):
+        monkeypatch.setattr(os, "geteuid", lambda uid=uid: uid)
+        assert ("--allow-root" in _command(["lab"])) is expected
