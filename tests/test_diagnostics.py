@@ -50,7 +50,7 @@ def test_stack_outputs_shows_what_initialization_does():
     # U[-0.1, 0.1] ignores the width: M Var(w) = 64 / 300 shrinks every layer; 1024 / 300 > 2 blows ReLUs up.
     assert last_std("uniform", "tanh", width=64) < 1e-3
     assert last_std("uniform", "relu", width=1024) > 5.0
-    assert 0.3 < last_std("xavier_uniform", "tanh") < 1.0
+    assert 0.1 < last_std("xavier_uniform", "tanh") < 1.0  # shrinks slowly (tanh's slope is below 1)
     assert 0.4 < last_std("he_normal", "relu") < 3.0
     assert last_std("zeros", "sigmoid") == 0.0
     assert len(dg.stack_outputs("he_normal", "relu", depth=3, width=8, m=4)) == 3
