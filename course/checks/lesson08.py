@@ -275,6 +275,7 @@ def _structure_property(signature: str, n_in: int, n_out: int, kwargs: dict) -> 
     shown = ", ".join([f"n_in = {n_in}", f"n_out = {n_out}"] + [f"{k} = {v:g}" for k, v in kwargs.items()])
     label = f"{shown}, rng = np.random.default_rng(0)"
 
+    @_restore_global_state
     def test(fn: Callable[..., Any]) -> str | None:
         try:
             W, _ = _pair(fn(n_in, n_out, np.random.default_rng(0), **kwargs), n_in, n_out, signature, label)
