@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from .. import datasets, diagnostics
 from ..initializers import INITIALIZERS
@@ -67,7 +68,7 @@ def _check_choice(value: Any, allowed: tuple, name: str) -> None:
         raise CourseInputError(f"unknown {name} {value!r}; choose one of {list(allowed)}")
 
 
-def layer_histograms(init: str, activation: str, depth: int, width: int = 256, m: int = 512,
+def layer_histograms(init: str, activation: str, depth: int, width: int = 256, m: int = 256,
                      seed: int = 0) -> LayerHistograms:
     """Histogram every layer's output of :func:`course.diagnostics.stack_outputs`.
 
@@ -96,16 +97,18 @@ def draw_layer_histograms(init: str = "xavier_uniform", activation: str = "tanh"
     cols = min(depth, 5)
     rows = int(np.ceil(depth / cols))
     fig = new_figure(9.0, 1.7 * rows + 2.4)
-    grid = fig.add_gridspec(rows + 1, cols, height_ratios=[1.0] * rows + [1.3])
-    centers = 0.5 * (data.edges[:-1] + data.edges[1:])
-    width_bar = data.edges[1] - data.edges[0]
+    fig.set_layout_engine("none")  # a fixed grid: constrained layout of many axes doubles the drawing time
+    height = 1.7 * rows + 2.4
+    grid = fig.add_gridspec(rows + 1, cols, height_ratios=[1.0] * rows + [1.3], left=0.09, right=0.98,
+                            bottom=0.5 / height, top=1 - 0.55 / height, hspace=0.65, wspace=0.12)
     for layer in range(depth):
         ax = fig.add_subplot(grid[layer // cols, layer % cols])
-        ax.bar(centers, data.counts[layer], width=width_bar, color="tab:blue", alpha=0.8)
+        ax.stairs(data.counts[layer], data.edges, fill=True, color="tab:blue", alpha=0.8)  # one patch: fast to draw
         ax.set_xlim(data.edges[0], data.edges[-1])
         ax.set_ylim(0, 1.05 * max(float(data.counts.max()), 1e-9))
         ax.set_yticks([])
         ax.tick_params(labelsize=7)
+        ax.locator_params(axis="x", nbins=3)
         zeros = f", {data.zeros[layer]:.0%} at 0" if activation == "relu" else ""
         ax.set_title(f"layer {layer + 1}: std {data.stds[layer]:.2g}{zeros}", fontsize=8)
     ax = fig.add_subplot(grid[rows, :])
@@ -113,7 +116,12 @@ def draw_layer_histograms(init: str = "xavier_uniform", activation: str = "tanh"
     stds = np.maximum(data.stds, 1e-12)
     ax.plot(layers, stds, "o-", color="tab:red", label="std of the layer's output")
     ax.plot(layers, np.abs(data.means) + 1e-12, "s--", color="tab:gray", ms=4, label="|mean|")
-    ax.set_yscale("log")
+    values = np.concatenate([stds, np.abs(data.means) + 1e-12])
+    if values.max() / values.min() > 20:  # vanishing or exploding: only a log scale shows every layer
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())  # labels only at powers of ten
+    else:
+        ax.set_ylim(0, 1.15 * values.max())
     ax.set_xlabel("layer")
     ax.set_xticks(layers)
     ax.grid(alpha=0.3)
