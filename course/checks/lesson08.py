@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import diagnostics, initializers
-from .core import Case, CheckFailed, Exercise, Mistake, Property, describe
+from .core import Case, Exercise, Mistake, Property, describe
 
 Array = np.ndarray
 
@@ -685,5 +685,5 @@ def check_variance_answers(*answers: Any) -> list[bool | None]:
     return results
 
 
-__all__ = ["EXERCISES", "QUESTIONS", "check_variance_answers", "CheckFailed", "MIN_SAMPLES", "SIGMAS",
+__all__ = ["EXERCISES", "QUESTIONS", "check_variance_answers", "MIN_SAMPLES", "SIGMAS",
            "variance_band"] + [f"check_{n}" for n in EXERCISES]
