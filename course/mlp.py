@@ -30,7 +30,7 @@ from .optimizers import Optimizer
 from .preprocessing import minibatches
 from .validation import CourseInputError, as_array, check_rng
 
-__all__ = ["OUTPUT_LOSS", "mlp_forward", "mlp_backward", "init_params", "MLP", "History"]
+__all__ = ["OUTPUT_LOSS", "mlp_forward", "mlp_backward", "collapse_linear", "init_params", "MLP", "History"]
 
 Array = np.ndarray
 Params = list[tuple[Array, Array]]
@@ -114,6 +114,31 @@ def mlp_forward(X: Array, params: Params, activation: str = "sigmoid", output: s
         cache.append((A, Z))
         A = _output_forward(output, Z) if i == len(params) - 1 else act.forward(Z)
     return A, cache
+
+
+def collapse_linear(params: Params) -> tuple[Array, Array]:
+    """The single dense layer equal to a stack of dense layers with identity activations.
+
+    Two layers give ``(X W1 + b1) W2 + b2 = X (W1 W2) + (b1 W2 + b2)``; repeating this
+    folds any depth into one ``(W, b)``: a purely linear network is one linear map.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        ``W`` of shape (n_in, n_out), ``b`` of shape (n_out,), layer by layer.
+
+    Returns
+    -------
+    W : ndarray of shape (n_features, n_outputs)
+        The product ``W1 @ W2 @ ... @ WL``.
+    b : ndarray of shape (n_outputs,)
+        Each bias carried through the layers after it: ``(...(b1 W2 + b2) W3 + ...) + bL``.
+    """
+    params = _check_params(params)
+    W, b = params[0][0].copy(), params[0][1].copy()
+    for W_next, b_next in params[1:]:
+        W, b = W @ W_next, b @ W_next + b_next
+    return W, b
 
 
 def mlp_backward(params: Params, cache: Cache, y: Array, activation: str = "sigmoid",
