@@ -322,7 +322,7 @@ def test_widgets_and_figures_render_as_png_under_the_inline_backend(path: Path, 
         images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
         assert all(model_id in state for model_id in views), "a displayed widget has no saved state to render from"
         in_widgets = sum(_png_outputs_reachable(state, model_id) for model_id in views)
-        assert images or in_widgets, f"{path.stem}: this cell showed no PNG, directly or in a widget:\n{cell.source[:500]}"
+        assert images or in_widgets, f"{path.stem}: a cell showed no PNG, directly or in a widget:\n{cell.source[:500]}"
 
 
 def test_widget_cell_finder_follows_what_a_cell_reads() -> None:

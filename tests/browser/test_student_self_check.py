@@ -1,14 +1,15 @@
 """A student gets lesson 01's sigmoid wrong, reads the self-check's diagnosis, fixes it, and saves.
 
 Then the saved file is examined as the instructor will receive it: every nbgrader cell (and
-its cell id) is still there, and nbgrader grades it: full points for sigmoid, none for the
-exercises the student has not done yet.
+its cell id) is still there, and it grades as it should (stock nbgrader, and the course's
+autograder where it exists): full points for sigmoid, none for the exercises not done yet.
 """
 from __future__ import annotations
 
 import nbformat
 import pytest
 
+import autograder
 from autograder import notebooks as nbt
 from labdriver import KERNEL, REPO
 from plain_nbgrader import grade
@@ -48,7 +49,8 @@ def test_wrong_sigmoid_is_diagnosed_then_fixed_saved_and_graded(student_server, 
     error.filter(has_text="sigmoid is not right yet").wait_for(timeout=KERNEL)
     message = error.inner_text()
     assert "exp(-z)" in message, f"the hint for the exp(z) slip is missing:\n{message}"
-    statement = solution.locator("xpath=preceding-sibling::div[contains(concat(' ', @class, ' '), ' jp-MarkdownCell ')][1]")
+    statement = solution.locator(
+        "xpath=preceding-sibling::div[contains(concat(' ', @class, ' '), ' jp-MarkdownCell ')][1]")
     exercise = [statement, solution, check]  # the task, the student's code, the self-check and its message
     lab.scroll_to_top(exercise[0])
     lab.screenshot("lesson01-self-check-diagnosis", *exercise)
@@ -78,8 +80,15 @@ def test_wrong_sigmoid_is_diagnosed_then_fixed_saved_and_graded(student_server, 
         assert nbt.find(nb, gid).metadata["nbgrader"] == nbt.find(original, gid).metadata["nbgrader"], gid
     assert "np.logaddexp" in nbt.find(nb, "sigmoid").source
 
-    scores = grade(saved, ASSIGNMENT, tmp_path / "course")
-    assert scores["test_sigmoid"][0] == scores["test_sigmoid"][1] > 0, scores
-    others = {gid: s for gid, s in scores.items() if gid != "test_sigmoid"}
-    assert others and all(score == 0 for score, _ in others.values()), f"unfinished exercises scored: {others}"
+    # Graded by stock nbgrader (what `nbgrader autograde` and the formgrader see) and, where it exists,
+    # by the course's autograder (sandboxed kernel, cell repair, integrity checks): the same scores.
+    graders = {"stock nbgrader": lambda: grade(saved, ASSIGNMENT, tmp_path / "course")}
+    course_grader = getattr(autograder, "grade_notebook", None)
+    if course_grader is not None:
+        graders["python -m autograder"] = lambda: course_grader(saved, ASSIGNMENT)
+    for name, run in graders.items():
+        scores = run()
+        assert scores["test_sigmoid"][0] == scores["test_sigmoid"][1] > 0, (name, scores)
+        others = {gid: s for gid, s in scores.items() if gid != "test_sigmoid"}
+        assert others and all(score == 0 for score, _ in others.values()), f"{name}: undone exercises scored {others}"
 
