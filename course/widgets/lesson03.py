@@ -15,8 +15,8 @@ Interface (browser tests are written against it; keep it stable)
   AND). "Met" means the graded thresholds: output >= 0.99 on the target's 1-rows and
   <= 0.01 on its 0-rows;
 * the truth table, an ``ipywidgets.HTML`` whose value is :func:`truth_table_html`: a
-  ``<table class="gate-truth-table">`` with exactly one ``<tr>`` per input row (00, 01, 10,
-  11, in that order; the column names are in its ``<caption>``), each with the cells x1,
+  ``<table class="gate-truth-table">`` with a header row in its ``<thead>`` and exactly one
+  ``<tr>`` per input row (00, 01, 10, 11, in that order) in its ``<tbody>``, each with the cells x1,
   x2, the neuron output to 2 decimals, the output thresholded at 0.5, the target's value,
   and ✓/✗;
 * the ``Output`` of :func:`course.widgets.base.live_figure` showing :func:`draw_gate` as a PNG,
@@ -108,10 +108,10 @@ def gate_state(w1: float, w2: float, b: float, target: str) -> GateState:
 
 
 def truth_table_html(w1: float, w2: float, b: float, target: str) -> str:
-    """The live truth table: one ``<tr>`` per input row 00, 01, 10, 11 (see the module docstring)."""
+    """The live truth table: a header row, then one ``<tr>`` per input row 00, 01, 10, 11 in its ``<tbody>``."""
     state = gate_state(w1, w2, b, target)
-    caption = (f"columns: x1 · x2 · output σ({expression(w1, w2, b)}) · thresholded at 0.5 · "
-               f"{html.escape(target)} · row met?")
+    head = ["x1", "x2", "σ(z)", "σ ≥ 0.5", html.escape(target), "met"]
+    header = "<thead><tr>" + "".join(f"<th {_CELL}>{h}</th>" for h in head) + "</tr></thead>"
     rows = []
     for x, out, dec, want in zip(ROWS, state.outputs, state.decisions, state.target):
         ok = out >= gates.TRUE_MIN if want == 1 else out <= gates.FALSE_MAX
@@ -119,7 +119,7 @@ def truth_table_html(w1: float, w2: float, b: float, target: str) -> str:
         mark = f'<td class="ok" {_CELL}>✓</td>' if ok else f'<td class="miss" {_CELL}>✗</td>'
         rows.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + mark + "</tr>")
     return (f'<table class="gate-truth-table" style="border-collapse: collapse; text-align: center">'
-            f'<caption style="caption-side: top; text-align: left">{caption}</caption>{"".join(rows)}</table>')
+            f'{header}<tbody>{"".join(rows)}</tbody></table>')
 
 
 def indicator_html(w1: float, w2: float, b: float, target: str) -> str:

@@ -43,7 +43,7 @@ def _each(locators) -> list:
 
 
 def _rows(table) -> list[list[str]]:
-    return [[td.strip() for td in row.locator("td").all_inner_texts()] for row in table.locator("tr").all()]
+    return [[td.strip() for td in row.locator("td").all_inner_texts()] for row in table.locator("tbody tr").all()]
 
 
 def test_gate_explorer_reacts_to_the_sliders(student_server, lab_factory):
@@ -74,7 +74,7 @@ def test_gate_explorer_reacts_to_the_sliders(student_server, lab_factory):
     plot = explorer.locator(".widget-output img")
     for name in ("w1", "w2", "b"):
         expect(slider(name)).to_have_count(1)
-    expect(table.locator("tr")).to_have_count(4)
+    expect(table.locator("tbody tr")).to_have_count(4)
     expect(plot).to_have_count(1)
     expect(slider("b").locator(".widget-readout")).to_have_text(_number(-10))
     expect(indicator).to_contain_text("not AND yet")
@@ -98,7 +98,7 @@ def test_gate_explorer_reacts_to_the_sliders(student_server, lab_factory):
     expect(indicator).to_have_class(re.compile(r"\bmet\b"), timeout=KERNEL)
     expect(indicator).to_have_text("✓ AND reached")
     expect(plot).not_to_have_attribute("src", png_before, timeout=KERNEL)
-    expect(table.locator("tr").nth(1).locator("td").nth(3)).to_have_text("0")  # row (0, 1) now says 0
+    expect(table.locator("tbody tr").nth(1).locator("td").nth(3)).to_have_text("0")  # row (0, 1) now says 0
     table_after = _rows(table)
     assert [row[3] for row in table_after] == ["0", "0", "0", "1"], table_after
     lab.wait_for_kernel_idle()
