@@ -24,7 +24,7 @@ from traitlets import Bool, Dict, Integer, List, Unicode
 # Variables a kernel may inherit; everything else (database URLs, tokens, cloud credentials) is dropped.
 SAFE_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "TZ", "TERM", "PYTHONPATH",
             "PYTHONHASHSEED", "VIRTUAL_ENV", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MPLBACKEND",
-            "NBGRADER_EXECUTION", "SYSTEMROOT")
+            "NBGRADER_EXECUTION", "SYSTEMROOT", "JPY_PARENT_PID")
 ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 TOKEN_VAR = "WORKBOOK_KERNEL_TOKEN"

@@ -109,6 +109,11 @@ def main(argv: list[str] | None = None) -> None:
         if opts.max_processes > 0:
             _limit(resource.RLIMIT_NPROC, opts.max_processes)
         _drop_to(opts.uid)
+    # The kernel's own log (startup warnings) is not the notebook's output: keep it off the grader's terminal.
+    quiet = os.open(os.path.join(opts.home, "kernel.log") if opts.home else os.devnull,
+                    os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
     os.execv(cmd[0], cmd)
 
 

@@ -144,17 +144,20 @@ class GuardedExecute(Execute):
         try:
             cell = self.execute_cell(cell, index, store_history=True)
         except DeadKernelError:
-            cell.outputs.append(error_output(
+            cell.outputs.insert(0, error_output(
                 "DeadKernelError", "the kernel died while running this cell: the code ended the Python process "
                                    "(os._exit, a crash) or went over the memory limit; the kernel was restarted"))
             note(self.nb, "kernel died", f"the kernel died while running {who}", who)
             self._restart(index)
         except CellTimeoutError:  # the interrupt did not stop it: the kernel never went idle
-            cell.outputs.append(error_output(TIMEOUT_ENAME, self.error_on_timeout["evalue"]))
+            cell.outputs.insert(0, error_output(TIMEOUT_ENAME, self.error_on_timeout["evalue"]))
             note(self.nb, "timeout", f"{who} timed out after {self._current_timeout} s", who)
             self._restart(index)
         else:
             if any(o.get("output_type") == "error" and o.get("ename") == TIMEOUT_ENAME for o in cell.outputs):
+                # The timeout is the verdict; the KeyboardInterrupt it caused is noise.
+                cell.outputs = sorted((o for o in cell.outputs if o.get("ename") != "KeyboardInterrupt"),
+                                      key=lambda o: o.get("ename") != TIMEOUT_ENAME)
                 note(self.nb, "timeout", f"{who} timed out after {self._current_timeout} s", who)
                 if not self._responsive():
                     self._restart(index)

@@ -81,6 +81,8 @@ class RestoreCells(NbGraderPreprocessor):
                     for name in defined_names(cell.source):
                         names.setdefault(name, nbt.grade_id(cell))
         stubs = {gid: nbt.normalized(c.source) for gid, c in by_gid.items()}
+        originals = {nbt.grade_id(c): nbt.normalized(c.source) for c in (source.cells if source else [])
+                     if nbt.grade_id(c)}
 
         def match(cell: NotebookNode) -> str | None:
             gid = nbt.grade_id(cell)
@@ -133,8 +135,16 @@ class RestoreCells(NbGraderPreprocessor):
             cell.get("metadata", {}).pop("nbgrader", None)
             groups.setdefault(current, []).append(cell)
 
-        cells: list[NotebookNode] = list(groups[None])
         order = [nbt.grade_id(c) for c in skeleton]
+        # No student code runs before the setup cell: it imports the course, whose guard records
+        # the pristine checking functions.
+        early = [c for c in groups[None] if c.cell_type == "code"]
+        cells: list[NotebookNode] = [c for c in groups[None] if c.cell_type != "code"]
+        if early and order and order[0] == "setup":
+            groups["setup"] = early + groups.get("setup", [])
+            note(nb, "moved", "code placed above the setup cell was moved below it")
+        else:
+            cells += early
         if [gid for gid, _ in sorted(((g, i) for g, i in chosen.items()), key=lambda t: t[1])] != \
                 [g for g in order if g in chosen]:
             note(nb, "reordered", "graded cells were out of order and were put back in the lesson's order")
@@ -148,7 +158,8 @@ class RestoreCells(NbGraderPreprocessor):
                         how = "its cell id" if cell.get("id") == template.get("id") else "its content"
                         note(nb, "metadata", f"{gid} had lost its nbgrader metadata; matched by {how}", gid)
                     cell.metadata["nbgrader"] = copy.deepcopy(nbt.meta(template))
-                if nbt.meta(template).get("locked") and nbt.normalized(cell.source) != stubs[gid]:
+                if nbt.meta(template).get("locked") and nbt.normalized(cell.source) not in (
+                        stubs[gid], originals.get(gid)):
                     kind = "edited" if gid.startswith("test_") else "restored"
                     note(nb, kind, f"{gid} is a locked cell and was edited; it was restored from the lesson", gid)
                     cell.source = template.source
