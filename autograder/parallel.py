@@ -123,6 +123,22 @@ def autograde(names: list[str] | None = None, students: list[str] | None = None,
     started = time.monotonic()
     grading = (grading or grading_dir()).resolve()
     db_url = db_url or default_db_url()
+    saved = {k: os.environ.get(k) for k in ("WORKBOOK_GRADING_DIR", "WORKBOOK_DB_URL")}
+    # Workers and their nbgrader configuration read these (secret, hidden paths, database).
+    os.environ["WORKBOOK_GRADING_DIR"], os.environ["WORKBOOK_DB_URL"] = str(grading), db_url
+    try:
+        return _autograde(names, students, jobs, force, db_url, grading, progress, config, stale_after, on_result,
+                          started)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _autograde(names, students, jobs, force, db_url, grading, progress, config, stale_after, on_result,
+               started) -> Summary:
     names = names or all_assignments()
     jobs = max(1, jobs or os.cpu_count() or 1)
     summary = Summary()

@@ -191,3 +191,103 @@ def hidden_errors(lesson: Lesson):
 BUILDERS = {f.__name__: f for f in (correct, released, partial, infinite_loop, kernel_death, memory_hog,
                                     stderr_warnings, edited_and_deleted_tests, duplicated_and_reordered,
                                     stripped_metadata, patched_numpy, patched_checks, hidden_errors)}
+
+
+# --- grading a batch once per session (shared by the test modules) ----------------------------
+
+import atexit  # noqa: E402
+import functools  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from autograder.paths import assignments  # noqa: E402
+
+HOSTILE = ["infinite_loop", "kernel_death", "memory_hog", "stderr_warnings", "edited_and_deleted_tests",
+           "duplicated_and_reordered", "stripped_metadata", "patched_numpy", "patched_checks", "hidden_errors"]
+BROKEN_FILES = {"empty_file": "", "invalid_json": '{"cells": [{"cell_type": "code", "sou'}
+TEST_CONFIG = {"GuardedExecute": {"timeout": 10}}
+
+
+def _tmp(prefix: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+@dataclass
+class Batch:
+    source: Path
+    grading: Path
+    db_url: str
+    expected: dict  # student -> {test: points} (None: a per-student error is expected)
+    summary: object = None
+    before: dict | None = None  # digests of the source and submitted folders before grading
+
+    def scores(self) -> dict[str, dict[str, float]]:
+        from autograder.gradebook import scores
+
+        out: dict[str, dict[str, float]] = {}
+        for r in scores(self.db_url):
+            out.setdefault(r["student"], {})[r["test"]] = r["score"]
+        return out
+
+    def results(self) -> dict[str, dict]:
+        from autograder.gradebook import results
+
+        return {r["student"]: r for r in results(self.db_url)}
+
+
+def build_source(root: Path, lessons: list[str], hostile: bool) -> dict:
+    """Write submissions as students hand them in; return the expected points per student."""
+    expected: dict = {}
+    for name in lessons:
+        lesson = load(name)
+        num = name[:2]
+        for kind, build in (("sol", correct), ("rel", released), ("part", partial)):
+            nb, exp = build(lesson)
+            nbt.write(nb, root / f"{kind}{num}" / name / f"{name}.ipynb")
+            expected[f"{kind}{num}"] = exp
+    if hostile:
+        lesson = load(lessons[0])
+        for kind in HOSTILE:
+            nb, exp = BUILDERS[kind](lesson)
+            nbt.write(nb, root / kind / f"{lesson.name}.ipynb")
+            expected[kind] = exp
+        for student, text in BROKEN_FILES.items():
+            (root / student).mkdir()
+            (root / student / f"{lesson.name}.ipynb").write_text(text)
+            expected[student] = None
+        (root / "missing_notebook" / lesson.name).mkdir(parents=True)
+        (root / "missing_notebook" / lesson.name / "notes.txt").write_text("forgot the notebook")
+        expected["missing_notebook"] = None
+        nb, exp = correct(lesson)
+        nbt.write(nb, root / f"zoë-李_{lesson.name}.ipynb")  # flat layout, non-ASCII id
+        expected["zoë-李"] = exp
+    return expected
+
+
+@functools.lru_cache(maxsize=None)
+def graded_batch() -> Batch:
+    """Every lesson's solution, released lesson and partial submission, plus the hostile notebooks of the
+    first lesson, imported and graded together in parallel (once per test session)."""
+    from autograder.parallel import autograde
+    from autograder.submissions import import_submissions
+
+    source, grading = _tmp("batch-src-"), _tmp("batch-grading-")
+    expected = build_source(source, assignments(), hostile=True)
+    import_submissions(source, grading)
+    db_url = f"sqlite:///{grading / 'gradebook.db'}"
+    batch = Batch(source, grading, db_url, expected)
+    batch.before = {"source": tree_digest(source), "submitted": tree_digest(grading / "submitted")}
+    batch.summary = autograde(grading=grading, db_url=db_url, jobs=os.cpu_count(), progress=False,
+                              config=TEST_CONFIG)
+    return batch
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() + oct(p.stat().st_mode)
+            for p in sorted(root.rglob("*")) if p.is_file()}
