@@ -42,4 +42,4 @@ def grade_notebook(path: str | Path, assignment: str, student: str = "student",
     if not details:
         return scores
     return {"scores": scores, "notes": result.get("notes", []), "tests": result.get("tests", {}),
-            "error": result.get("error")}
+            "error": result.get("error"), "log": result.get("log", [])}

@@ -26,8 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from .paths import ensure_bin_on_path
 
 ensure_bin_on_path()
-# nbgrader's add_submission trips a harmless SQLAlchemy 2 warning on every submission.
-warnings.filterwarnings("ignore", message=".*not in session, add operation along.*")
+SA_NOISE = ".*not in session, add operation along.*"
+
+
+@contextmanager
+def quiet_sqlalchemy() -> Iterator[None]:
+    """nbgrader's add_submission trips a harmless SQLAlchemy 2 warning (a RuntimeWarning) on every submission."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=SA_NOISE)
+        yield
 
 METADATA = MetaData()
 RESULTS = Table(
@@ -110,7 +117,7 @@ def read_private(db_url: str, assignment: str, student: str) -> dict[str, Any]:
 def merge(db_url: str, result: dict[str, Any], engine=None) -> None:
     """Write one graded submission into the real gradebook (replacing any earlier grading of it)."""
     student, assignment = result["student"], result["assignment"]
-    with gradebook(db_url) as gb:
+    with gradebook(db_url) as gb, quiet_sqlalchemy():
         gb.update_or_create_student(student)
         kwargs = {"timestamp": result["timestamp"]} if result.get("timestamp") else {}
         gb.update_or_create_submission(assignment, student, **kwargs)

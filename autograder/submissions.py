@@ -128,9 +128,8 @@ def import_submissions(source: str | Path, grading: Path | None = None, force: b
             root = Path(tmp)
             _safe_extract(source, root)
             tops = [p for p in root.iterdir() if _visible(p, root)]
-            if len(tops) == 1 and tops[0].is_dir() and not _assignment_for(tops[0].name, known) and all(
-                    p.is_dir() for p in tops[0].iterdir()) and not any(
-                    _assignment_for(p.name, known) for p in tops[0].iterdir()):
+            if len(tops) == 1 and tops[0].is_dir() and not _assignment_for(tops[0].name, known) and not any(
+                    _assignment_for(p.stem if p.is_file() else p.name, known) for p in tops[0].iterdir()):
                 root = tops[0]  # a zip of one folder holding the student folders
         elif not source.is_dir():
             raise FileNotFoundError(f"{source} is neither a folder nor a zip file")

@@ -23,7 +23,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import notebooks as nbt
-from .gradebook import read_private
+from .gradebook import quiet_sqlalchemy, read_private
 from .paths import AUTOGRADER
 from .preprocessors.notes import notes_of
 
@@ -106,7 +106,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         converter = Autograde(coursedir=coursedir, config=config, log=log)
         converter.force = True
         converter.create_student = True
-        converter.start()
+        with quiet_sqlalchemy():
+            converter.start()
     except Exception as exc:  # nbgrader reports per-submission failures this way
         result["error"] = _explain(exc, collect.lines)
     try:
