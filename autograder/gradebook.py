@@ -23,7 +23,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy import Column, Float, MetaData, String, Table, Text, create_engine, select
 from sqlalchemy.exc import IntegrityError
 
-from .paths import ensure_bin_on_path
+from .paths import COURSE_ID, ensure_bin_on_path
 
 ensure_bin_on_path()
 SA_NOISE = ".*not in session, add operation along.*"
@@ -53,7 +53,7 @@ HOST = f"{socket.gethostname()}:{os.getpid()}"
 
 @contextmanager
 def gradebook(db_url: str) -> Iterator[Gradebook]:
-    gb = Gradebook(db_url)
+    gb = Gradebook(db_url, COURSE_ID)
     try:
         yield gb
     finally:

@@ -18,6 +18,7 @@ os.makedirs(GRADING, exist_ok=True)  # SQLite cannot create gradebook.db in a mi
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 c.CourseDirectory.root = REPO
+c.CourseDirectory.course_id = "nn-workbook"  # autograder.paths.COURSE_ID
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
 for kind in ("submitted", "autograded", "feedback"):

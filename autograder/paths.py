@@ -9,6 +9,8 @@ REPO = Path(__file__).resolve().parents[1]
 AUTOGRADER = REPO / "autograder"
 SOLUTIONS = REPO / "solutions"
 LESSONS = REPO / "lessons"
+COURSE_ID = "nn-workbook"
+"""nbgrader's course id (PostgreSQL enforces that the course exists; nbgrader's default '' is never created)."""
 
 
 def assignments() -> list[str]:
