@@ -13,10 +13,14 @@ __all__ = ["EarlyStopping"]
 class EarlyStopping:
     """Stop once ``patience`` consecutive epochs bring no strictly lower validation loss.
 
+    A loss equal to the best so far is *not* an improvement. With ``patience=k`` the
+    ``k``-th consecutive call without improvement returns True; with ``patience=0``
+    there is no patience at all and :meth:`step` returns True at once.
+
     Parameters
     ----------
-    patience : int
-        How many epochs without improvement to tolerate.
+    patience : int, default=5
+        How many consecutive epochs without improvement end training.
 
     Attributes
     ----------
@@ -37,7 +41,10 @@ class EarlyStopping:
 
     def step(self, val_loss: float) -> bool:
         """Record one epoch's validation loss; return True when training should stop."""
-        if isinstance(val_loss, bool) or not isinstance(val_loss, (int, float, np.number)) or math.isnan(val_loss):
+        if isinstance(val_loss, np.ndarray) and val_loss.ndim == 0:
+            val_loss = val_loss.item()
+        if isinstance(val_loss, (bool, np.bool_)) or not isinstance(val_loss, (int, float, np.number)) \
+                or math.isnan(val_loss):
             raise CourseInputError(f"`val_loss` must be a number, got {val_loss!r}")
         if val_loss < self.best_loss:
             self.best_loss, self.best_epoch, self.bad_epochs = float(val_loss), self.calls, 0

@@ -27,9 +27,9 @@ from .validation import CourseInputError, as_array, check_rng
 
 __all__ = [
     "STEP", "CORRECT", "NEAR_KINK", "WRONG", "VALUE_RTOL", "VALUE_ATOL", "GRADIENT_RTOL",
-    "GRADIENT_ATOL", "GRADING_MAX_RELATIVE_ERROR",
-    "numerical_gradient", "numerical_jacobian", "relative_error", "verdict",
-    "ParameterCheck", "GradientCheckReport", "check_gradients", "directional_check",
+    "GRADIENT_ATOL", "GRADING_MAX_RELATIVE_ERROR", "DIFFERENCE_RTOL", "DIFFERENCE_ATOL", "ROUNDING_ATOL",
+    "numerical_gradient", "numerical_jacobian", "relative_error", "significant_relative_error", "verdict",
+    "ParameterCheck", "GradientCheckReport", "check_gradients", "gradient_check", "directional_check",
     "crosses_kink",
 ]
 
@@ -60,6 +60,21 @@ GRADING_MAX_RELATIVE_ERROR = 1e-5
 """Largest CS231n relative error the autograder accepts between a student's gradient and
 central differences on smooth inputs (kinks avoided). Correct code gives about 1e-9 to
 1e-7 here; every wrong gradient we know of gives more than 1e-3."""
+
+
+ROUNDING_ATOL = 1e-8
+"""Absolute differences below this between an analytic gradient and central differences are
+rounding noise: with h = 1e-6 the difference quotient carries an error of about eps·|f|/h ≈
+2e-10·|f|. The autograder ignores such entries (:func:`significant_relative_error`), where a
+gradient entry of 1e-8 would otherwise turn noise into a "relative error" of 1e-2."""
+
+DIFFERENCE_RTOL = 1e-5
+DIFFERENCE_ATOL = 1e-7
+"""Tolerances for comparing two central-difference results taken with the same ``h``
+(a student's ``numerical_gradient`` against ours). Written in a different order they
+differ only by rounding, about eps·|f|/h ≈ 1e-10; a wrong formula (one-sided, the
+wrong ``h``, dividing by ``h`` instead of ``2h``) differs by far more on the checks'
+curved functions and large steps."""
 
 
 def _ensure_float_array(x: object, name: str) -> Array:
@@ -103,11 +118,13 @@ def numerical_gradient(f: Callable[[], float], x: Array, h: float = STEP) -> Arr
         raise CourseInputError("`x` must be contiguous so that it can be perturbed in place")
     for i in range(flat.size):
         old = flat[i]
-        flat[i] = old + h
-        plus = _scalar(f(), "f()")
-        flat[i] = old - h
-        minus = _scalar(f(), "f()")
-        flat[i] = old  # restore the exact bits, not old + h - h
+        try:
+            flat[i] = old + h
+            plus = _scalar(f(), "f()")
+            flat[i] = old - h
+            minus = _scalar(f(), "f()")
+        finally:
+            flat[i] = old  # restore the exact bits (not old + h - h), even if f() failed
         gflat[i] = (plus - minus) / (2.0 * h)
     return grad
 
@@ -145,6 +162,34 @@ def relative_error(a: Array, b: Array) -> float:
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def significant_relative_error(analytic: Array, numerical: Array) -> tuple[float, tuple[int, ...] | None]:
+    """The largest CS231n relative error among entries that differ by more than :data:`ROUNDING_ATOL`.
+
+    What the autograder compares with :data:`GRADING_MAX_RELATIVE_ERROR`: entries whose absolute
+    difference is rounding noise do not count, however small the gradient there.
+
+    Returns
+    -------
+    error : float
+        0.0 when every entry agrees to within rounding.
+    index : tuple of int or None
+        Where that error occurs (None when it is 0).
+    """
+    a = as_array(analytic, "analytic", finite=False)
+    n = as_array(numerical, "numerical", finite=False)
+    if a.shape != n.shape:
+        raise CourseInputError(f"cannot compare gradients of shapes {a.shape} and {n.shape}")
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(a - n)
+        significant = (diff > ROUNDING_ATOL) | ~np.isfinite(diff)  # NaN and inf always count
+        entries = np.where(significant, diff / np.maximum(1e-8, np.abs(a) + np.abs(n)), 0.0)
+    entries = np.where(np.isnan(entries), np.inf, entries)
+    if entries.size == 0 or not np.any(entries > 0):
+        return 0.0, None
+    flat = int(np.argmax(entries))
+    return float(entries.reshape(-1)[flat]), tuple(int(i) for i in np.unravel_index(flat, a.shape))
 
 
 def verdict(error: float, near_kink: bool = False) -> str:
@@ -232,6 +277,9 @@ def check_gradients(
     -------
     GradientCheckReport
     """
+    for what, seq in (("params", params), ("grads", grads)):
+        if not isinstance(seq, (list, tuple)):
+            raise CourseInputError(f"`{what}` must be a list of arrays, got {type(seq).__name__}")
     params, grads = list(params), list(grads)
     if len(params) != len(grads):
         raise CourseInputError(f"got {len(params)} parameters but {len(grads)} gradients")
@@ -250,6 +298,29 @@ def check_gradients(
         error = float(np.max(np.where(np.isnan(err_entries), np.inf, err_entries)))
         results.append(ParameterCheck(name, error, tuple(int(i) for i in worst), float(g[worst]), float(num[worst])))
     return GradientCheckReport(tuple(results), near_kink)
+
+
+def gradient_check(f: Callable[[], float], params: Sequence[Array], grads: Sequence[Array],
+                   h: float = STEP) -> float:
+    """The largest relative error between ``grads`` and central differences of ``f``.
+
+    The one-number summary of :func:`check_gradients` (lesson 07's ``gradient_check``):
+    compare it with :data:`CORRECT`, :data:`NEAR_KINK` and :data:`WRONG`.
+
+    Parameters
+    ----------
+    f : callable () -> float
+        Computes the loss from the arrays in ``params`` (perturbed in place, restored exactly).
+    params : sequence of ndarray
+    grads : sequence of ndarray
+        Analytic gradients, each shaped like its parameter.
+    h : float, default=STEP
+
+    Returns
+    -------
+    float
+    """
+    return check_gradients(f, params, grads, h=h).max_error
 
 
 def directional_check(
@@ -283,14 +354,16 @@ def directional_check(
         norm = np.sqrt(sum(float(np.sum(d * d)) for d in dirs)) or 1.0
         dirs = [d / norm for d in dirs]
         saved = [p.copy() for p in params]
-        for p, d in zip(params, dirs):
-            p += h * d
-        plus = _scalar(f(), "f()")
-        for p, s, d in zip(params, saved, dirs):
-            p[...] = s - h * d
-        minus = _scalar(f(), "f()")
-        for p, s in zip(params, saved):
-            p[...] = s
+        try:
+            for p, d in zip(params, dirs):
+                p += h * d
+            plus = _scalar(f(), "f()")
+            for p, s, d in zip(params, saved, dirs):
+                p[...] = s - h * d
+            minus = _scalar(f(), "f()")
+        finally:
+            for p, s in zip(params, saved):
+                p[...] = s
         numerical = (plus - minus) / (2.0 * h)
         analytic = sum(float(np.sum(g * d)) for g, d in zip(grads, dirs))
         worst = max(worst, abs(analytic - numerical) / max(1e-8, abs(analytic) + abs(numerical)))

@@ -17,6 +17,7 @@ error. Backpropagation starts from their simplified output delta ``dJ/dZ``.
 """
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -28,9 +29,9 @@ from .initializers import get_initializer
 from .losses import LOSSES, Loss, one_hot
 from .optimizers import Optimizer
 from .preprocessing import minibatches
-from .validation import CourseInputError, as_array, check_rng
+from .validation import CourseInputError, as_array, check_probability, check_rng
 
-__all__ = ["OUTPUT_LOSS", "mlp_forward", "mlp_backward", "init_params", "MLP", "History"]
+__all__ = ["OUTPUT_LOSS", "mlp_forward", "mlp_backward", "collapse_linear", "init_params", "MLP", "History"]
 
 Array = np.ndarray
 Params = list[tuple[Array, Array]]
@@ -116,6 +117,31 @@ def mlp_forward(X: Array, params: Params, activation: str = "sigmoid", output: s
     return A, cache
 
 
+def collapse_linear(params: Params) -> tuple[Array, Array]:
+    """The single dense layer equal to a stack of dense layers with identity activations.
+
+    Two layers give ``(X W1 + b1) W2 + b2 = X (W1 W2) + (b1 W2 + b2)``; repeating this
+    folds any depth into one ``(W, b)``: a purely linear network is one linear map.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        ``W`` of shape (n_in, n_out), ``b`` of shape (n_out,), layer by layer.
+
+    Returns
+    -------
+    W : ndarray of shape (n_features, n_outputs)
+        The product ``W1 @ W2 @ ... @ WL``.
+    b : ndarray of shape (n_outputs,)
+        Each bias carried through the layers after it: ``(...(b1 W2 + b2) W3 + ...) + bL``.
+    """
+    params = _check_params(params)
+    W, b = params[0][0].copy(), params[0][1].copy()
+    for W_next, b_next in params[1:]:
+        W, b = W @ W_next, b @ W_next + b_next
+    return W, b
+
+
 def mlp_backward(params: Params, cache: Cache, y: Array, activation: str = "sigmoid",
                  output: str = "sigmoid") -> list[tuple[Array, Array]]:
     """Backpropagation for the batch-mean loss paired with ``output``.
@@ -175,6 +201,8 @@ class History:
     val_accuracy: list[float] = field(default_factory=list)
     epoch_seconds: list[float] = field(default_factory=list)
     stopped_early: bool = False
+    best_epoch: int = -1
+    """The 0-based epoch with the lowest validation loss (-1 without validation data)."""
 
 
 class MLP:
@@ -292,6 +320,7 @@ class MLP:
         early_stopping: object | None = None,
         lr_schedule: Callable[[int], float] | None = None,
         callback: Callable[[int, "History"], object] | None = None,
+        restore_best: bool = True,
         **hyper: float,
     ) -> History:
         """Train on mini-batches, reshuffled every epoch.
@@ -312,10 +341,16 @@ class MLP:
         validation : (X_val, y_val), optional
             Evaluated after every epoch.
         early_stopping : course.early_stopping.EarlyStopping, optional
-            Stepped with the validation loss; training stops when it says so.
+            Stepped with the validation loss after every epoch (needs ``validation``);
+            training stops when it returns True.
         lr_schedule : callable epoch -> lr, optional
+            Sets the optimizer's ``lr`` at the start of every epoch (epochs count from 0),
+            e.g. ``lambda e: step_decay(1e-3, e)``.
         callback : callable (epoch, history), optional
-            Called after every epoch; returning ``True`` stops training.
+            Called after every epoch (progress bars, logging); returning ``True`` stops training.
+        restore_best : bool, default=True
+            With ``early_stopping``: end with the parameters of the epoch with the lowest
+            validation loss (``history.best_epoch``) rather than those of the last epoch.
 
         Returns
         -------
@@ -323,15 +358,36 @@ class MLP:
         """
         X = as_array(X, "X", shape=(None, self.params[0][0].shape[0]))
         Y = _targets(y, (X.shape[0], self.params[-1][0].shape[1]), self.output)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise CourseInputError(f"`epochs` must be a positive integer, got {epochs!r}")
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                                       or batch_size < 1):
+            raise CourseInputError(f"`batch_size` must be a positive integer or None (whole batch), got {batch_size!r}")
+        if isinstance(l2, bool) or not isinstance(l2, (int, float, np.number)) or not l2 >= 0:
+            raise CourseInputError(f"`l2` must be a non-negative number, got {l2!r}")
+        dropout = check_probability(dropout, "dropout")
         if validation is not None:
+            if not isinstance(validation, (list, tuple)) or len(validation) != 2:
+                raise CourseInputError("`validation` must be a pair (X_val, y_val)")
             X_val = as_array(validation[0], "X_val", shape=(None, X.shape[1]))
             Y_val = _targets(validation[1], (X_val.shape[0], Y.shape[1]), self.output)
+        if early_stopping is not None:
+            if validation is None:
+                raise CourseInputError("early stopping watches the validation loss: pass `validation=(X_val, y_val)`")
+            if not callable(getattr(early_stopping, "step", None)):
+                raise CourseInputError("`early_stopping` must have a step(val_loss) method, "
+                                       "e.g. course.early_stopping.EarlyStopping(patience=5)")
+        if lr_schedule is not None and not callable(lr_schedule):
+            raise CourseInputError("`lr_schedule` must be a function epoch -> learning rate")
         opt = Optimizer(optimizer, **hyper)
+        if lr_schedule is not None and "lr" not in inspect.signature(opt.rule).parameters:
+            raise CourseInputError(f"the optimizer {optimizer!r} has no learning rate to schedule")
         history = History()
         size = X.shape[0] if batch_size is None else batch_size
+        best_loss, best_params = np.inf, None
         for epoch in range(epochs):
             if lr_schedule is not None:
-                opt.hyper["lr"] = lr_schedule(epoch)
+                opt.hyper["lr"] = float(lr_schedule(epoch))
             start = time.perf_counter()
             total = 0.0
             for Xb, Yb in minibatches(X, Y, size, self.rng):
@@ -349,12 +405,18 @@ class MLP:
                     history.val_accuracy.append(float(np.mean(out_val.argmax(1) == Y_val.argmax(1))))
                 elif self.output == "sigmoid":
                     history.val_accuracy.append(float(np.mean((out_val >= 0.5) == (Y_val >= 0.5))))
+                if history.val_loss[-1] < best_loss:
+                    best_loss, history.best_epoch = history.val_loss[-1], epoch
+                    if early_stopping is not None and restore_best:
+                        best_params = [(W.copy(), b.copy()) for W, b in self.params]
                 if early_stopping is not None and early_stopping.step(history.val_loss[-1]):
                     history.stopped_early = True
             if callback is not None and callback(epoch, history):
                 break
             if history.stopped_early:
                 break
+        if best_params is not None:
+            self.params = best_params
         return history
 
     def __repr__(self) -> str:

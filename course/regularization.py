@@ -27,16 +27,51 @@ def _pairs(params: object) -> list[tuple[Array, Array]]:
     return out
 
 
+def _lam(lam: object) -> float:
+    if isinstance(lam, (bool, np.bool_)) or not isinstance(lam, (int, float, np.number)) or not lam >= 0:
+        raise CourseInputError(f"`lam` must be a non-negative number, got {lam!r}")
+    return float(lam)
+
+
 def l2_penalty(params: Params, lam: float) -> tuple[float, list[tuple[Array, Array]]]:
-    """``lam * sum ||W||_F^2`` and its gradient ``[(2 lam W, 0), ...]``."""
+    """L2 penalty ``lam * sum_k ||W_k||_F^2`` on the weights and its gradient.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        ``W`` of shape (n_in, n_out), ``b`` of shape (n_out,), layer by layer.
+    lam : float
+        Regularization strength, >= 0.
+
+    Returns
+    -------
+    value : float
+    grads : list of (dW, db)
+        ``dW = 2 lam W`` and ``db = 0`` (biases are not penalized), shaped like ``params``.
+    """
     pairs = _pairs(params)
+    lam = _lam(lam)
     value = lam * sum(float(np.sum(W * W)) for W, _ in pairs)
     return value, [(2.0 * lam * W, np.zeros_like(b)) for W, b in pairs]
 
 
 def l1_penalty(params: Params, lam: float) -> tuple[float, list[tuple[Array, Array]]]:
-    """``lam * sum |W|`` and its subgradient ``[(lam sign(W), 0), ...]`` (0 at W = 0)."""
+    """L1 penalty ``lam * sum_k sum_ij |W_k[i, j]|`` on the weights and its subgradient.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+    lam : float
+        Regularization strength, >= 0.
+
+    Returns
+    -------
+    value : float
+    grads : list of (dW, db)
+        ``dW = lam * sign(W)`` (0 where ``W == 0``, one valid subgradient) and ``db = 0``.
+    """
     pairs = _pairs(params)
+    lam = _lam(lam)
     value = lam * sum(float(np.sum(np.abs(W))) for W, _ in pairs)
     return value, [(lam * np.sign(W), np.zeros_like(b)) for W, b in pairs]
 
@@ -48,9 +83,20 @@ def dropout_forward(A: Array, p: float, rng: np.random.Generator, train: bool = 
     drawn from ``rng``) and kept units are scaled by ``1 / (1 - p)`` so that the expected
     activation is unchanged; at test time (``train=False``) the input passes unchanged.
 
+    Parameters
+    ----------
+    A : ndarray, any shape
+        Activations, e.g. of shape (m, n_units).
+    p : float in [0, 1)
+        Probability of *dropping* a unit.
+    rng : numpy.random.Generator
+        The only source of randomness (never numpy's global state).
+    train : bool, default=True
+
     Returns
     -------
     out : ndarray shaped like ``A``
+        ``A * mask / (1 - p)`` when training, ``A`` otherwise.
     mask : ndarray of 0.0/1.0 shaped like ``A`` (all ones when ``train=False``)
     """
     A = as_array(A, "A")
@@ -62,7 +108,17 @@ def dropout_forward(A: Array, p: float, rng: np.random.Generator, train: bool = 
 
 
 def dropout_backward(dout: Array, mask: Array, p: float) -> Array:
-    """Gradient through :func:`dropout_forward`: ``dout * mask / (1 - p)``."""
+    """Gradient through :func:`dropout_forward`: ``dout * mask / (1 - p)``.
+
+    Parameters
+    ----------
+    dout : ndarray
+        Upstream gradient, shaped like the forward output.
+    mask : ndarray shaped like ``dout``
+        The 0/1 mask returned by :func:`dropout_forward`.
+    p : float in [0, 1)
+        The same drop probability as in the forward pass.
+    """
     dout = as_array(dout, "dout")
     mask = as_array(mask, "mask", shape=dout.shape)
     return dout * mask / (1.0 - check_probability(p, "p"))

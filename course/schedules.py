@@ -15,7 +15,19 @@ def _epoch(epoch: object) -> int:
 
 
 def step_decay(lr0: float, epoch: int, drop: float = 0.5, every: int = 10) -> float:
-    """``lr0 * drop ** (epoch // every)``: multiply by ``drop`` every ``every`` epochs."""
+    """``lr0 * drop ** (epoch // every)``: multiply by ``drop`` every ``every`` epochs.
+
+    Parameters
+    ----------
+    lr0 : float
+        The learning rate of epochs ``0 .. every - 1``.
+    epoch : int
+        The epoch, counted from 0.
+    drop : float, default=0.5
+        Factor applied at each step.
+    every : int, default=10
+        Epochs between steps; the floor division makes the schedule piecewise constant.
+    """
     if not isinstance(every, (int, np.integer)) or every < 1:
         raise CourseInputError(f"`every` must be a positive integer, got {every!r}")
     return float(lr0 * drop ** (_epoch(epoch) // every))
