@@ -31,8 +31,8 @@ from . import release
 from .paths import assignments as all_assignments
 from .paths import db_url as default_db_url
 from .paths import grading_dir
-from .submissions import find_submitted, notebook_problem, submitted_files
-from .worker import run_job
+from .submissions import find_submitted, submitted_files
+from .worker import error_result, run_job
 
 
 @dataclass
@@ -90,11 +90,6 @@ def ensure_assignments(db_url: str, names: list[str]) -> None:
     if missing:
         with tempfile.TemporaryDirectory() as tmp:
             release.generate(missing, release_dir=Path(tmp) / "release", db_url=db_url)
-
-
-def _error_result(student: str, assignment: str, digest: str, message: str) -> dict[str, Any]:
-    return {"student": student, "assignment": assignment, "digest": digest, "error": message, "notebooks": {},
-            "notes": [{"kind": "error", "message": message}], "tests": {}}
 
 
 def _place(result: dict[str, Any], grading: Path) -> None:
@@ -173,15 +168,19 @@ def _autograde(names, students, jobs, force, db_url, grading, progress, config, 
             on_result(result)
         bar.update(f"{key[0]}/{key[1]}", failed=bool(result.get("error")))
 
-    pending_jobs = []
-    for i, (student, assignment, folder, digest) in enumerate(todo):
-        problems = [p for p in (notebook_problem(folder / f"{nb}.ipynb") for nb in notebooks[assignment]) if p]
-        if problems:
-            finish(_error_result(student, assignment, digest, "; ".join(problems)))
-            continue
-        pending_jobs.append({"student": student, "assignment": assignment, "digest": digest,
-                             "files": submitted_files(folder), "workdir": str(run_dir / f"job{i}"),
-                             "template": str(template), "config": config or {}})
+    # Longest first (by the last grading of the same assignment, else later lessons first): no lone straggler.
+    seconds: dict[str, list[float]] = {}
+    for r in gbk.results(db_url, engine=engine):
+        if r["details"].get("seconds"):
+            seconds.setdefault(r["assignment"], []).append(float(r["details"]["seconds"]))
+    expected = {a: sum(v) / len(v) for a, v in seconds.items()}
+    todo.sort(key=lambda t: (-expected.get(t[1], 0.0), t[1]), reverse=False)
+    if not expected:
+        todo.sort(key=lambda t: t[1], reverse=True)
+    pending_jobs = [{"student": student, "assignment": assignment, "digest": digest,
+                     "files": submitted_files(folder), "workdir": str(run_dir / f"job{i}"),
+                     "template": str(template), "config": config or {}, "notebooks": notebooks[assignment]}
+                    for i, (student, assignment, folder, digest) in enumerate(todo)]
 
     claimed = {(j["student"], j["assignment"]) for j in pending_jobs}
     pool = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(pending_jobs))),
@@ -199,7 +198,7 @@ def _autograde(names, students, jobs, force, db_url, grading, progress, config, 
                 try:
                     result = future.result()
                 except Exception as exc:  # the worker itself failed: report it for this student only
-                    result = _error_result(job["student"], job["assignment"], job["digest"],
+                    result = error_result(job["student"], job["assignment"], job["digest"],
                                            f"the grader failed on this submission ({type(exc).__name__}: {exc})")
                 finish(result)
                 claimed.discard((job["student"], job["assignment"]))

@@ -26,6 +26,7 @@ from . import notebooks as nbt
 from .gradebook import quiet_sqlalchemy, read_private
 from .paths import AUTOGRADER
 from .preprocessors.notes import notes_of
+from .submissions import notebook_problem
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -73,10 +74,20 @@ def test_messages(nb) -> dict[str, str]:
     return out
 
 
+def error_result(student: str, assignment: str, digest: str | None, message: str) -> dict[str, Any]:
+    """A submission that cannot be graded: every test scores 0, with the reason."""
+    return {"student": student, "assignment": assignment, "digest": digest, "error": message, "notebooks": {},
+            "notes": [{"kind": "error", "message": message}], "tests": {}}
+
+
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Grade ``job`` (student, assignment, files, workdir, template, digest); return the result."""
     start = time.perf_counter()
     student, assignment = job["student"], job["assignment"]
+    problems = [p for p in (notebook_problem(Path(job["files"].get(f"{nb}.ipynb", f"/nonexistent/{nb}.ipynb")))
+                            for nb in job.get("notebooks", [])) if p]
+    if problems:
+        return error_result(student, assignment, job.get("digest"), "; ".join(problems))
     work = Path(job["workdir"])
     shutil.rmtree(work, ignore_errors=True)
     target = work / "submitted" / student / assignment
