@@ -130,3 +130,15 @@ def test_memory_errors_get_a_hint():
 
     with pytest.raises(CheckFailed, match="more memory than the grader allows"):
         _square().check(hog)
+
+
+def test_gradient_mismatch_accepts_right_and_names_wrong_gradients():
+    rng = np.random.default_rng(3)
+    w = rng.normal(size=(3, 2))
+    loss = lambda: float(np.sum(np.sin(w)))  # noqa: E731
+    assert core.gradient_mismatch("f(w)", loss, [("dw", w, np.cos(w))], "w of shape (3, 2)") is None
+    wrong = np.cos(w)
+    wrong[1, 0] *= 1.01
+    message = core.gradient_mismatch("f(w)", loss, [("dw", w, wrong)], "w of shape (3, 2)")
+    assert "worst entry dw[1, 0]" in message and "central differences" in message
+    assert "shape (3, 2)" in core.gradient_mismatch("f(w)", loss, [("dw", w, np.cos(w).T)], "w")

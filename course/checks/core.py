@@ -34,7 +34,8 @@ import numpy as np
 
 from .. import gradcheck
 
-__all__ = ["CheckFailed", "Case", "Property", "Mistake", "Exercise", "describe", "compare", "first_difference"]
+__all__ = ["CheckFailed", "Case", "Property", "Mistake", "Exercise", "describe", "compare", "first_difference",
+           "gradient_mismatch"]
 
 Array = np.ndarray
 RED, GREEN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
@@ -189,6 +190,31 @@ def compare(got: Any, expected: Any, rtol: float = gradcheck.VALUE_RTOL, atol: f
     # Same type first: an object of the student's own class could claim to equal anything.
     if type(got) is not type(expected) or got != expected:
         return Mismatch(path, f"{where} is {describe(got)}, expected {describe(expected)}", None, got, expected)
+    return None
+
+
+def gradient_mismatch(signature: str, loss: Callable[[], float], pairs: Sequence[tuple[str, Array, Any]],
+                      input_label: str, what: str = "the loss") -> str | None:
+    """Compare analytic gradients with central differences; the message for a :class:`Property`, or None.
+
+    ``pairs`` holds ``(name, parameter, gradient)``: ``loss()`` must read each float64
+    ``parameter`` (it is nudged in place and restored); ``gradient`` is what the student's code
+    returned for it. The largest relative error allowed is
+    :data:`course.gradcheck.GRADING_MAX_RELATIVE_ERROR`; draw inputs away from kinks.
+    """
+    limit = gradcheck.GRADING_MAX_RELATIVE_ERROR
+    for name, param, grad in pairs:
+        grad_arr = np.asarray(grad, dtype=np.float64) if _is_number(grad) or isinstance(grad, np.ndarray) else None
+        if grad_arr is None or grad_arr.shape != np.shape(param):
+            return f"{signature}: {name} should have shape {np.shape(param)}, got {describe(grad)}\n  input:    {input_label}"
+        numerical = gradcheck.numerical_gradient(loss, param)
+        error, index = gradcheck.significant_relative_error(grad_arr, numerical)
+        if error > limit:
+            where = f"{name}{list(index)}" if index else name
+            at = index if index else ()
+            return (f"{signature}: the gradient does not match central differences of {what}\n"
+                    f"  input:    {input_label}\n  worst entry {where}: yours {float(grad_arr[at]):.10g}, "
+                    f"numerical {float(numerical[at]):.10g} (relative error {error:.1e} > {limit:g})")
     return None
 
 
