@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 def small_batch(tmp_path: Path, db_url: str | None = None) -> Batch:
-    """Four submissions of the first lesson, imported into a fresh grading folder."""
+    """Four submissions of the first lesson (complete, partial, untouched, complete), freshly imported."""
     lesson = load(assignments()[0])
     source, grading = tmp_path / "source", tmp_path / "grading"
     expected = {}

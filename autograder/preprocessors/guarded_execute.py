@@ -81,11 +81,14 @@ class GuardedExecute(Execute):
             replay = NotebookNode(cell_type="code", source=self.nb.cells[index].source, metadata={}, outputs=[],
                                   execution_count=None)
             self._current_timeout = self._cell_budget()
+            original = self.nb.cells[index]
             try:
                 NotebookClient.execute_cell(self, replay, index, store_history=False)
             except (DeadKernelError, CellTimeoutError):
                 self._kernel_gone = "the kernel failed again while replaying the cells before the one that failed"
                 return False
+            finally:
+                self.nb.cells[index] = original  # execute_cell stores the cell it ran: keep the graded outputs
         return True
 
     async def _async_responsive(self) -> bool:
