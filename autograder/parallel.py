@@ -32,7 +32,12 @@ from .paths import assignments as all_assignments
 from .paths import db_url as default_db_url
 from .paths import grading_dir
 from .submissions import find_submitted, submitted_files
-from .worker import error_result, run_job
+from .worker import error_result, run_job, warm_up
+
+
+# Spawned, not forked: a forked worker inherits this process's state (locks, port cache) and was seen to
+# stall a kernel start for a minute. Workers are started first thing, so their imports overlap our set-up.
+_START_METHOD = "spawn"
 
 
 @dataclass
@@ -151,45 +156,35 @@ def _autograde(names, students, jobs, force, db_url, grading, progress, config, 
     if not todo:
         summary.seconds = time.monotonic() - started
         return summary
-
+    workers = min(jobs, len(todo))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(_START_METHOD))
+    for _ in range(workers):
+        pool.submit(warm_up)  # the workers import nbgrader while this process prepares the jobs
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=_tmp_root(grading)))
-    template = run_dir / "template.db"
-    gbk.make_template(db_url, sorted({a for _, a, _, _ in todo}), template)
-    notebooks = {a: gbk.notebooks_of(db_url, a) for a in {a for _, a, _, _ in todo}}
+    claimed = {(student, assignment) for student, assignment, _, _ in todo}
+    futures: dict[Future, dict] = {}
+    master = None
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
 
     def finish(result: dict[str, Any]) -> None:
         key = (result["student"], result["assignment"])
         if result.get("error"):
             summary.errors[key] = result["error"]
         _place(result, grading)
-        gbk.merge(db_url, result, engine=engine)
+        gbk.merge(db_url, result, engine=engine, gb=master)
         summary.graded.append(key)
+        claimed.discard(key)
         if on_result:
             on_result(result)
         bar.update(f"{key[0]}/{key[1]}", failed=bool(result.get("error")))
 
-    # Longest first (by the last grading of the same assignment, else later lessons first): no lone straggler.
-    seconds: dict[str, list[float]] = {}
-    for r in gbk.results(db_url, engine=engine):
-        if r["details"].get("seconds"):
-            seconds.setdefault(r["assignment"], []).append(float(r["details"]["seconds"]))
-    expected = {a: sum(v) / len(v) for a, v in seconds.items()}
-    todo.sort(key=lambda t: (-expected.get(t[1], 0.0), t[1]), reverse=False)
-    if not expected:
-        todo.sort(key=lambda t: t[1], reverse=True)
-    pending_jobs = [{"student": student, "assignment": assignment, "digest": digest,
-                     "files": submitted_files(folder), "workdir": str(run_dir / f"job{i}"),
-                     "template": str(template), "config": config or {}, "notebooks": notebooks[assignment]}
-                    for i, (student, assignment, folder, digest) in enumerate(todo)]
-
-    claimed = {(j["student"], j["assignment"]) for j in pending_jobs}
-    pool = ProcessPoolExecutor(max_workers=min(jobs, max(1, len(pending_jobs))),
-                               mp_context=multiprocessing.get_context("spawn"))
-    futures: dict[Future, dict] = {}
-    previous = signal.getsignal(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        for job in pending_jobs:
+        template = run_dir / "template.db"
+        gbk.make_template(db_url, sorted({a for _, a, _, _ in todo}), template)
+        notebooks = {a: gbk.notebooks_of(db_url, a) for a in {a for _, a, _, _ in todo}}
+        master = gbk.Gradebook(db_url, gbk.COURSE_ID)
+        for job in _jobs(todo, run_dir, template, notebooks, config, gbk.results(db_url, engine=engine)):
             futures[pool.submit(run_job, job)] = job
         while futures:
             done, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -201,7 +196,6 @@ def _autograde(names, students, jobs, force, db_url, grading, progress, config, 
                     result = error_result(job["student"], job["assignment"], job["digest"],
                                            f"the grader failed on this submission ({type(exc).__name__}: {exc})")
                 finish(result)
-                claimed.discard((job["student"], job["assignment"]))
     except KeyboardInterrupt:
         for future in futures:
             future.cancel()
@@ -214,9 +208,26 @@ def _autograde(names, students, jobs, force, db_url, grading, progress, config, 
             gbk.release_claim(engine, student, assignment)
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(run_dir, ignore_errors=True)
+        if master is not None:
+            master.close()
         engine.dispose()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _jobs(todo, run_dir: Path, template: Path, notebooks: dict, config: dict | None, previous: list[dict]
+          ) -> list[dict]:
+    """The worker jobs, longest first (by earlier gradings of the assignment, else later lessons first),
+    so that no worker is left alone with a long notebook at the end."""
+    seconds: dict[str, list[float]] = {}
+    for r in previous:
+        if r["details"].get("seconds"):
+            seconds.setdefault(r["assignment"], []).append(float(r["details"]["seconds"]))
+    mean = {a: sum(v) / len(v) for a, v in seconds.items()}
+    order = sorted(todo, key=lambda t: (mean.get(t[1], 0.0), t[1]), reverse=True)
+    return [{"student": student, "assignment": assignment, "digest": digest, "files": submitted_files(folder),
+             "workdir": str(run_dir / f"job{i}"), "template": str(template), "config": config or {},
+             "notebooks": notebooks[assignment]} for i, (student, assignment, folder, digest) in enumerate(order)]
 
 
 def _raise_interrupt(signum, frame):  # SIGTERM: stop like Ctrl-C, releasing claims

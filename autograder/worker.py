@@ -74,6 +74,11 @@ def test_messages(nb) -> dict[str, str]:
     return out
 
 
+def warm_up() -> None:
+    """Run first in each new worker: importing this module (nbgrader, nbclient) and the configuration."""
+    course_config()
+
+
 def error_result(student: str, assignment: str, digest: str | None, message: str) -> dict[str, Any]:
     """A submission that cannot be graded: every test scores 0, with the reason."""
     return {"student": student, "assignment": assignment, "digest": digest, "error": message, "notebooks": {},
