@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,12 @@ from autograder.parallel import ensure_assignments  # noqa: E402
 from autograder.paths import AUTOGRADER, assignments, nbgrader_env  # noqa: E402
 from autograder.submissions import import_submissions  # noqa: E402
 from autograder_batch import correct, load, partial  # noqa: E402
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by finished child processes (and theirs: kernels, workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def make_submissions(root: Path, count: int, lessons: list[str]) -> list[str]:
@@ -64,25 +71,28 @@ def main() -> int:
         shutil.copyfile(plain / "secret", ours / "secret")
 
         env = nbgrader_env(WORKBOOK_GRADING_DIR=str(plain), WORKBOOK_DB_URL=plain_db)
+        cpu0 = _children_cpu()
         start = time.perf_counter()
         for name in names:  # nbgrader grades one assignment (all its students) per command, one at a time
             subprocess.run([sys.executable, "-m", "nbgrader", "autograde", name, "--log-level=ERROR"],
                            cwd=AUTOGRADER, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sequential = time.perf_counter() - start
+        cpu1 = _children_cpu()
 
         env = nbgrader_env(WORKBOOK_GRADING_DIR=str(ours), WORKBOOK_DB_URL=ours_db)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "autograder", "autograde", *names, "--jobs", str(args.jobs), "--quiet"],
                        cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
         parallel = time.perf_counter() - start
+        cpu2 = _children_cpu()
 
         key = lambda rows: {(r["student"], r["assignment"], r["test"]): r["score"] for r in rows}  # noqa: E731
         a, b = key(scores(plain_db)), key(scores(ours_db))
         same = a == b and len(a) > 0
         print(f"submissions: {args.submissions} ({', '.join(names)}), cores: {os.cpu_count()}, "
               f"load average: {os.getloadavg()[0]:.2f}")
-        print(f"nbgrader autograde, sequential: {sequential:7.1f} s")
-        print(f"autograder --jobs {args.jobs}:         {parallel:7.1f} s")
+        print(f"nbgrader autograde, sequential: {sequential:7.1f} s  (CPU {cpu1 - cpu0:6.1f} s)")
+        print(f"autograder --jobs {args.jobs}:         {parallel:7.1f} s  (CPU {cpu2 - cpu1:6.1f} s)")
         print(f"speed-up: {sequential / parallel:.2f}x; identical scores: {same} ({len(a)} test scores)")
         if not same:
             diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}

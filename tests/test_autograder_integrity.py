@@ -40,6 +40,8 @@ CLEAN = {
     "matplotlib magic and shell": "%matplotlib inline\n!ls\nx = 1",
     "syntax error": "def broken(:\n    pass",
     "local attributes": "model = Model()\nmodel.w = np.zeros(3)\nstate['v'] = 0",
+    "namespaces and files": "print(vars(model), globals().keys())\nimport os\nos.remove('tmp.npy')\n"
+                            "pattern = re.compile('a+')",
 }
 
 
