@@ -9,6 +9,9 @@ Reference implementations (float64, rows are examples, ``Z = A_prev @ W + b``):
   :mod:`course.preprocessing` — training tricks
 * :mod:`course.gradcheck` — numerical gradients and the one set of tolerances
 * :mod:`course.datasets` — toy data in code and the bundled 8x8 digits
+* lesson topics: :mod:`course.logistic`, :mod:`course.perceptron`, :mod:`course.gates`,
+  :mod:`course.graph` (gates' backward rules, a tiny scalar autograd), :mod:`course.diagnostics`
+  (activation statistics), :mod:`course.surfaces` (2-D loss surfaces for optimizer races)
 
 Lesson support: :mod:`course.checks` (self-checks and autograder checks) and
 :mod:`course.widgets` (interactive figures).

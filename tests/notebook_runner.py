@@ -9,13 +9,19 @@ import nbclient
 import nbformat
 from nbformat import NotebookNode
 
+from autograder.shell_polling import SlicedPollingMixin
+
 REPO = Path(__file__).resolve().parents[1]
+
+
+class NotebookClient(SlicedPollingMixin, nbclient.NotebookClient):
+    """nbclient without the lost wake-up that stalls a run until the cell timeout."""
 
 
 def execute(path: Path, allow_errors: bool = False, timeout: int = 120) -> tuple[NotebookNode, float]:
     """Run every cell of ``path`` in a new python3 kernel; return the executed notebook and seconds taken."""
     nb = nbformat.read(str(path), as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=allow_errors,
                                      resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
