@@ -89,3 +89,18 @@ def strip_outputs(nb: NotebookNode) -> NotebookNode:
             cell.outputs = []
             cell.execution_count = None
     return nb
+
+
+def meta(cell: NotebookNode) -> dict:
+    """The cell's nbgrader metadata ({} if none)."""
+    found = cell.get("metadata", {}).get("nbgrader")
+    return found if isinstance(found, dict) else {}
+
+
+def is_graded(cell: NotebookNode) -> bool:
+    return bool(meta(cell).get("grade"))
+
+
+def normalized(source: str) -> str:
+    """Source with whitespace differences removed (for comparing cells)."""
+    return "\n".join(line.rstrip() for line in source.strip().splitlines() if line.strip())

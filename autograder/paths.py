@@ -9,6 +9,8 @@ REPO = Path(__file__).resolve().parents[1]
 AUTOGRADER = REPO / "autograder"
 SOLUTIONS = REPO / "solutions"
 LESSONS = REPO / "lessons"
+COURSE_ID = "nn-workbook"
+"""nbgrader's course id (PostgreSQL enforces that the course exists; nbgrader's default '' is never created)."""
 
 
 def assignments() -> list[str]:
@@ -26,3 +28,20 @@ def nbgrader_env(**overrides: str) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.update(overrides)
     return env
+
+
+def grading_dir() -> Path:
+    """Where grading state lives: $WORKBOOK_GRADING_DIR, else grading/ in the repo (git-ignored)."""
+    return Path(os.environ.get("WORKBOOK_GRADING_DIR") or REPO / "grading").resolve()
+
+
+def db_url() -> str:
+    """The gradebook: $WORKBOOK_DB_URL (e.g. postgresql+psycopg://user:pw@host/db), else SQLite in grading_dir()."""
+    return os.environ.get("WORKBOOK_DB_URL") or f"sqlite:///{grading_dir() / 'gradebook.db'}"
+
+
+def ensure_bin_on_path() -> None:
+    """nbgrader runs the ``alembic`` executable when it creates a gradebook: put this venv's bin/ on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])

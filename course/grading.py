@@ -16,6 +16,8 @@ from __future__ import annotations
 import builtins
 import hashlib
 import importlib
+import os
+import secrets
 import sys
 from types import FunctionType, ModuleType
 from typing import Any, Callable
@@ -24,7 +26,7 @@ import numpy as np
 
 from .checks.core import CheckFailed, Exercise
 
-__all__ = ["TamperingDetected", "verify_integrity", "grade", "exercise", "GUARDED_MODULES"]
+__all__ = ["TamperingDetected", "verify_integrity", "grade", "grading_seed", "exercise", "GUARDED_MODULES"]
 
 
 class TamperingDetected(CheckFailed):
@@ -67,6 +69,12 @@ def _fingerprint(obj: Any) -> str:
     return digest.hexdigest()
 
 
+def _from_numpy(obj: Any) -> bool:
+    """Whether ``obj`` is numpy's own (a patch made before ``import course`` would fool the snapshot alone)."""
+    module = getattr(obj, "__module__", None) or getattr(type(obj), "__module__", "")
+    return isinstance(obj, type) or module == "numpy" or str(module).startswith("numpy.")
+
+
 def _module_members(module: ModuleType) -> dict[str, Any]:
     return {name: obj for name, obj in vars(module).items()
             if (isinstance(obj, (FunctionType, type)) and getattr(obj, "__module__", None) == module.__name__)}
@@ -89,11 +97,15 @@ def _problems() -> list[str]:
     snap = _SNAPSHOT
     found = []
     for n, original in snap["numpy"].items():
-        if getattr(np, n, None) is not original:
+        now = getattr(np, n, None)
+        if now is not original or not _from_numpy(now):
             found.append(f"numpy.{n} was replaced")
     for n, original in snap["builtins"].items():
-        if getattr(builtins, n, None) is not original:
+        now = getattr(builtins, n, None)
+        if now is not original or isinstance(now, FunctionType):
             found.append(f"the built-in {n}() was replaced")
+    if sys.modules.get("numpy") is not np:
+        found.append("the numpy module was replaced")
     for modname, (module, members) in snap["modules"].items():
         if sys.modules.get(modname) is not module:
             found.append(f"the module {modname} was replaced")
@@ -128,6 +140,19 @@ def exercise(lesson: str, name: str) -> Exercise:
     if not isinstance(found, Exercise):
         raise KeyError(f"lesson {lesson} has no exercise {name!r}")
     return found
+
+
+def grading_seed(name: str) -> int:
+    """The seed of the hidden checks of exercise ``name``.
+
+    The autograder gives each submission a seed derived from a secret and the submission's code
+    (``WORKBOOK_GRADING_SEED``): regrading gives the same inputs and score, a changed submission
+    new ones. Elsewhere (a student running the hidden tests by hand) it is fresh randomness.
+    """
+    base = os.environ.get("WORKBOOK_GRADING_SEED")
+    if not base:
+        return secrets.randbits(32)
+    return int(hashlib.sha256(f"{base}:{name}".encode()).hexdigest()[:8], 16)
 
 
 def grade(lesson: str, name: str, fn: Callable[..., Any], points: float, seed: int | None = None) -> float:
