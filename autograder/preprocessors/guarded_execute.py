@@ -15,12 +15,13 @@ from traitlets import Integer, Unicode
 from .. import notebooks as nbt
 from ..kernel import SandboxedKernelManager
 from ..secret import grading_secret, submission_seed
+from ..shell_polling import SlicedPollingMixin
 from .notes import error_output, note
 
 TIMEOUT_ENAME = "CellTimeoutError"
 
 
-class GuardedExecute(Execute):
+class GuardedExecute(SlicedPollingMixin, Execute):
     """nbgrader's Execute, in a sandboxed kernel, surviving whatever a submission does.
 
     * Each cell has ``timeout`` seconds; a cell that runs longer is interrupted and gets a
@@ -31,6 +32,8 @@ class GuardedExecute(Execute):
     * A cell's output is capped at ``max_output_chars`` while it runs (no memory blow-up).
     * Kernels run in :class:`~autograder.kernel.SandboxedKernelManager` (memory limit, clean
       environment, unprivileged uid when grading as root) with a reproducible grading seed.
+    * The shell channel is polled in short slices (:mod:`autograder.shell_polling`), so a lost
+      wake-up cannot hold a finished cell until its timeout.
     """
 
     notebook_timeout = Integer(900, help="Seconds for the whole notebook; later cells are not run").tag(config=True)
