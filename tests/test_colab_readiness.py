@@ -127,7 +127,8 @@ def test_package_installs_from_git_the_way_colab_gets_it(tmp_path: Path) -> None
     if shutil.which("git") is None or not (REPO / ".git").exists():
         pytest.skip("not a git checkout: nothing to install from")
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    spec = f"{_config.DISTRIBUTION} @ git+file://{REPO}@{head.strip()}"
+    # file://localhost/...: the bundled pip 23.2 rejects an empty host (git+file:///...@sha) as "Invalid requirement".
+    spec = f"{_config.DISTRIBUTION} @ git+file://localhost{REPO}@{head.strip()}"
     target = tmp_path / "site"
     done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), spec],
                           capture_output=True, text=True, timeout=600)

@@ -1,10 +1,17 @@
 """The sliced shell polling keeps the channel contract and survives a missed wake-up."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from queue import Empty
 
 import pytest
 
 from autograder.shell_polling import patch_shell_channel
+
+
+def run(coroutine):
+    """asyncio.run in a fresh thread: another test may have left an event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class FakeChannel:
@@ -28,7 +35,7 @@ class FakeClient:
 
 def test_a_missed_wakeup_costs_one_slice_not_the_whole_timeout():
     client = patch_shell_channel(FakeClient([Empty, {"msg": "reply"}]), slice_seconds=0.05)
-    assert asyncio.run(client.shell_channel.get_msg(timeout=60)) == {"msg": "reply"}
+    assert run(client.shell_channel.get_msg(timeout=60)) == {"msg": "reply"}
     # The original was asked for short slices, never for the caller's 60 s in one go.
     assert client.shell_channel.timeouts == [0.05, 0.05]
 
@@ -36,7 +43,7 @@ def test_a_missed_wakeup_costs_one_slice_not_the_whole_timeout():
 def test_empty_is_still_raised_at_the_deadline():
     client = patch_shell_channel(FakeClient([]), slice_seconds=0.05)
     with pytest.raises(Empty):
-        asyncio.run(client.shell_channel.get_msg(timeout=0.12))
+        run(client.shell_channel.get_msg(timeout=0.12))
     assert len(client.shell_channel.timeouts) >= 2
     assert all(t <= 0.05 for t in client.shell_channel.timeouts)
 
